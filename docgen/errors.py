@@ -1,0 +1,61 @@
+"""Exceptions with exit codes.
+
+Library code raises these; only the CLI turns them into one line on stderr and an exit code,
+so callers of the library get exceptions and terminal users get a sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    ok = 0
+    check_failed = 1  # the input was fine, and a rule it was checked against failed
+    bad_input = 2  # a file, a field, an argument or a step the user asked for is wrong
+    missing_dependency = 3  # an external program (tesseract, soffice, ...) is missing or too old
+    internal_error = 70  # a bug: reported with a traceback
+    interrupted = 130
+
+
+class DocgenError(Exception):
+    """Base of every error a user can act on."""
+
+    exit_code: ExitCode = ExitCode.bad_input
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadInputError(DocgenError):
+    """A file or argument the user gave cannot be used. The message names the file and the field."""
+
+    exit_code = ExitCode.bad_input
+
+
+def located(source: object, where: str, message: str) -> str:
+    """Format 'file: field: message', the shape every input error has."""
+    parts = [str(source)]
+    if where:
+        parts.append(where)
+    parts.append(message)
+    return ": ".join(parts)
+
+
+class MissingDependencyError(DocgenError):
+    """An external program is not installed. The message says how to install it."""
+
+    exit_code = ExitCode.missing_dependency
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """' (did you mean 'x'?)' for the closest known name, else ' (known: a, b)'."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    return f" (known: {', '.join(known)})" if known else ""
