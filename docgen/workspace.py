@@ -1,0 +1,65 @@
+"""A workspace: the folder that holds one programme's data (settings, applicants, archive, index, output).
+
+Found like git finds its repository: `--workspace DIR`, else $DOCGEN_WORKSPACE, else the nearest
+folder upwards from the current one that holds the workspace file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+
+from docgen.datafiles import Strict, load_model
+from docgen.errors import BadInputError
+
+WORKSPACE_FILE = "docgen.yaml"
+ENV_VAR = "DOCGEN_WORKSPACE"
+
+
+class WorkspaceSettings(Strict):
+    policy: str = Field(min_length=1)  # a built-in policy id or one in the workspace's policies/
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    settings: WorkspaceSettings
+
+    @property
+    def policies_dir(self) -> Path:
+        return self.root / "policies"
+
+    def inside(self, *parts: str) -> Path:
+        """A path below the root; refuses names that would lead outside it."""
+        path = self.root.joinpath(*parts).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise BadInputError(f"{'/'.join(parts)}: leads outside the workspace {self.root}")
+        return path
+
+
+def open_workspace(root: Path) -> Workspace:
+    root = Path(root)
+    settings_file = root / WORKSPACE_FILE
+    if not settings_file.is_file():
+        raise BadInputError(
+            f"{root}: not a docgen workspace (no {WORKSPACE_FILE}); create one with 'docgen init'"
+        )
+    return Workspace(root=root.resolve(), settings=load_model(settings_file, WorkspaceSettings))
+
+
+def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Workspace | None:
+    """The selected workspace, or None when there is none (an explicit choice that is wrong is an error)."""
+    if explicit is not None:
+        return open_workspace(explicit)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return open_workspace(Path(env))
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / WORKSPACE_FILE).is_file():
+            return open_workspace(folder)
+    return None
