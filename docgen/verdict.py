@@ -1,0 +1,52 @@
+"""Verdicts shared by the rule checks (eligibility, yearly duty, assessment)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    passed = "pass"
+    failed = "fail"
+    review = "review"  # a reviewer must judge; does not fail the check
+    info = "info"  # neither helps nor hurts (e.g. a priority criterion not met)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The result of one check, with the figures behind it and the evidence a reviewer should open."""
+
+    label: str
+    verdict: Verdict
+    detail: str
+    evidence: tuple[str, ...] = ()
+    priority: bool = False
+
+
+def combine(verdicts: Iterable[Verdict]) -> Verdict:
+    """fail beats review beats pass; info counts for nothing."""
+    seen = set(verdicts)
+    if Verdict.failed in seen:
+        return Verdict.failed
+    if Verdict.review in seen:
+        return Verdict.review
+    return Verdict.passed
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    id: str
+    title: str
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def verdict(self) -> Verdict:
+        return combine(f.verdict for f in self.findings)
+
+
+def number_text(number: Decimal) -> str:
+    """1000.00 -> '1000', 2.50 -> '2.5': figures as a clerk writes them."""
+    return format(number.normalize(), "f")

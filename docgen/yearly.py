@@ -1,0 +1,102 @@
+"""A confirmed base's yearly report against the programme's yearly duties (年度任务).
+
+Kunshan: at least 150 high-skill trainees a year, at least 70% of them certified, and the
+training plan, data and summary reported to the bureau.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from docgen.datafiles import Strict, load_model
+from docgen.errors import BadInputError, did_you_mean, located
+from docgen.policy import Policy, YearlyDuty
+from docgen.verdict import Finding, Verdict, combine
+
+
+class YearlyReport(Strict):
+    base: str = Field(min_length=1)  # the base's name as confirmed
+    credit_code: str | None = None
+    policy: str | None = None
+    year: int = Field(ge=2000, le=2100)
+    trainees: int = Field(ge=0)  # 培训高技能人才人数
+    certified: int = Field(ge=0)  # 取得职业资格证书（职业技能等级证书）人数
+    reports: dict[str, bool] = Field(default_factory=dict)  # report id -> submitted
+
+    @field_validator("certified")
+    @classmethod
+    def _not_more_than_trained(cls, value: int, info: ValidationInfo) -> int:
+        trained = info.data.get("trainees")
+        if trained is not None and value > trained:
+            raise ValueError(f"{value} certified is more than the {trained} trainees")
+        return value
+
+
+@dataclass(frozen=True)
+class YearlyResult:
+    report: YearlyReport
+    duty: YearlyDuty
+    findings: tuple[Finding, ...]
+    consequence: str
+
+    @property
+    def verdict(self) -> Verdict:
+        return combine(f.verdict for f in self.findings)
+
+
+def load_yearly_report(path: Path) -> YearlyReport:
+    return load_model(Path(path), YearlyReport)
+
+
+def check_yearly(report: YearlyReport, policy: Policy, *, source: object = "report") -> YearlyResult:
+    duty = policy.yearly_duty
+    if duty is None:
+        raise BadInputError(located(source, "", f"programme {policy.id} sets no yearly duty to check"))
+    for key in report.reports:
+        if key not in duty.reports:
+            raise BadInputError(
+                located(source, f"reports.{key}", "unknown report" + did_you_mean(key, list(duty.reports)))
+            )
+    findings = [
+        _minimum("培训高技能人才人数", report.trainees, duty.min_trainees),
+        _certified_share(report, duty),
+    ]
+    for key, name in duty.reports.items():
+        submitted = report.reports.get(key, False)
+        findings.append(
+            Finding(
+                f"报送{name}",
+                Verdict.passed if submitted else Verdict.failed,
+                "submitted" if submitted else "not recorded as submitted",
+            )
+        )
+    consequence = ""
+    if combine(f.verdict for f in findings) is Verdict.failed:
+        reason = next((r for r in policy.revocation_reasons if r.id == "assessment_failed"), None)
+        consequence = (
+            f"年度绩效考核不合格: may be revoked ({reason.text})" if reason else "年度绩效考核不合格"
+        )
+    return YearlyResult(report, duty, tuple(findings), consequence)
+
+
+def _minimum(label: str, value: int, minimum: int) -> Finding:
+    if value >= minimum:
+        return Finding(label, Verdict.passed, f"{value} ≥ {minimum}")
+    return Finding(label, Verdict.failed, f"{value} < {minimum}")
+
+
+def _certified_share(report: YearlyReport, duty: YearlyDuty) -> Finding:
+    label = "取得证书人数占培训人数比例"
+    bar = f"{duty.min_certified_share:.0%}"
+    if report.trainees == 0:
+        return Finding(label, Verdict.failed, f"no trainees, so no share to reach {bar}")
+    share = Decimal(report.certified) / report.trainees
+    detail = f"{report.certified} of {report.trainees} = {share:.1%}"
+    # compare exactly: 105 of 150 is 70% and passes
+    if Decimal(report.certified) >= duty.min_certified_share * report.trainees:
+        return Finding(label, Verdict.passed, f"{detail} ≥ {bar}")
+    return Finding(label, Verdict.failed, f"{detail} < {bar}")
