@@ -1,0 +1,116 @@
+"""The `docgen` command: a thin click layer over the library.
+
+This package is the only place that knows about exit codes and terminal output. Library errors
+(`DocgenError`) become one line on stderr and their exit code; tracebacks only with -v.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from docgen import __version__
+from docgen.errors import DocgenError, ExitCode
+from docgen.workspace import ENV_VAR, Workspace, find_workspace
+
+
+class DocgenGroup(click.Group):
+    """A group whose commands report user errors as one line and an exit code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's own usage errors, as one line too (click prints a usage block)."""
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"docgen: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(ExitCode.bad_input)
+        except click.ClickException as exc:
+            click.echo(f"docgen: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("docgen: interrupted", err=True)
+            sys.exit(ExitCode.interrupted)
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DocgenError as exc:
+            if ctx.find_root().params.get("verbose"):
+                traceback.print_exc()
+            click.echo(f"docgen: error: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("docgen: interrupted", err=True)
+            ctx.exit(ExitCode.interrupted)
+
+
+class State:
+    """What the root command resolved, handed to subcommands."""
+
+    def __init__(self, workspace_option: Path | None) -> None:
+        self._workspace_option = workspace_option
+        self._workspace: Workspace | None = None
+        self._looked = False
+
+    @property
+    def workspace(self) -> Workspace | None:
+        if not self._looked:
+            self._workspace = find_workspace(self._workspace_option)
+            self._looked = True
+        return self._workspace
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(
+    cls=DocgenGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Workspace folder. Default: ${ENV_VAR}, else the nearest folder upwards holding docgen.yaml.",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Show tracebacks and more detail.")
+@click.version_option(__version__, prog_name="docgen")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
+    """Documents and evidence for high-skill talent public training bases (高技能人才公共实训基地).
+
+    Check applications against a programme's conditions, check a base's yearly duties and
+    grade its assessment. Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 a program is missing.
+
+    \b
+    Examples:
+      docgen policy list
+      docgen check examples/kunshan/applicant-pass.yaml --policy kunshan-2021
+      docgen score examples/hangzhou/assessment-good.yaml
+    """
+    ctx.obj = State(workspace)
+
+
+def main() -> None:
+    cli(prog_name="docgen")
+
+
+# Subcommands register themselves on `cli` when imported.
+from docgen.cli import policy_cmds, rule_cmds  # noqa: E402
+
+__all__ = ["cli", "main", "pass_state", "policy_cmds", "rule_cmds"]
