@@ -1,0 +1,1 @@
+"""Official documents (公文) of the yearly cycle: data models, docx templates, rendering, PDF export."""
