@@ -1,0 +1,1 @@
+"""One module per external program: its version probe, a clear missing-dependency error, and its calls."""
