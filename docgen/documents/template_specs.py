@@ -1,0 +1,373 @@
+"""What each kind's .docx template holds, built with the GB/T 9704 blocks.
+
+Run `python scripts/build-templates` to rewrite templates/*.docx from this file; the .docx are
+committed so a clerk can edit their wording in Word, WPS or LibreOffice, and a test checks that
+they are up to date. Templates use docxtpl tags: {{ value }}, {%p for ... %} paragraphs and
+{%tr for ... %} table rows. Every variable comes from the kind's context (contexts.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table
+
+from docgen.documents import gbt9704 as gw
+
+
+def loop_table(
+    doc: Document,
+    widths: Sequence[float],
+    headers: list[str],
+    loop: str,
+    cells: list[str],
+    left_columns: int = 0,
+) -> Table:
+    """A table: a header row, then one row per item of a docxtpl row loop ({%tr for ... %}).
+
+    The first `left_columns` columns are left-aligned, the rest centred.
+    """
+    t = gw.table(doc, 4, widths)
+    for col, text in enumerate(headers):
+        gw.cell_text(t, 0, col, text, "GW Table Heading")
+    gw.cell_text(t, 1, 0, "{%tr " + loop + " %}")
+    for col, text in enumerate(cells):
+        gw.cell_text(t, 2, col, text, "GW Table Left" if col < left_columns else "GW Table")
+    gw.cell_text(t, 3, 0, "{%tr endfor %}")
+    return t
+
+
+def loop_paragraphs(doc: Document, items: str) -> None:
+    """One body paragraph per item of a list from the context."""
+    gw.control(doc, f"for p in {items}")
+    gw.para(doc, "{{ p }}")
+    gw.control(doc, "endfor")
+
+
+def _blocks(doc: Document) -> None:
+    """Headings and paragraphs prepared by the context (一、 黑体; （一） 楷体; 1. and body 仿宋)."""
+    gw.control(doc, "for b in blocks")
+    gw.control(doc, "if b.level == 1")
+    gw.para(doc, "{{ b.text }}", "GW Heading 1")
+    gw.control(doc, "elif b.level == 2")
+    gw.para(doc, "{{ b.text }}", "GW Heading 2")
+    gw.control(doc, "else")
+    gw.para(doc, "{{ b.text }}", "GW Body")
+    gw.control(doc, "endif")
+    gw.control(doc, "endfor")
+
+
+def _head(doc: Document, *, with_issuer: bool = True) -> None:
+    if with_issuer:
+        gw.issuer_mark(doc, "{{ issuer_mark }}")
+        gw.doc_number_with_separator(doc, "{{ doc_number }}")
+        gw.blank(doc, 2)
+    gw.title(doc, "{{ title }}")
+    gw.blank(doc)
+    gw.control(doc, "if recipients")
+    gw.para(doc, "{{ recipients }}：", "GW Recipients")
+    gw.control(doc, "endif")
+
+
+def _attachments(doc: Document) -> None:
+    """附件说明: one blank line under the body, 附件：1. name, further items aligned under the first."""
+    gw.control(doc, "if attachments")
+    gw.blank(doc)
+    gw.para(doc, "附件：{{ attachments[0] }}", "GW Attachments")
+    gw.control(doc, "for a in attachments[1:]")
+    gw.para(doc, "{{ a }}", "GW Attachments More")
+    gw.control(doc, "endfor")
+    gw.control(doc, "endif")
+
+
+def _tail(doc: Document) -> None:
+    gw.signature_block(doc, "{{ signature }}", "{{ date }}")
+    _colophon(doc)
+
+
+def _colophon(doc: Document) -> None:
+    """版记: 抄送 and 印发机关/印发日期 between type-area-wide rules, anchored to the type area's foot."""
+    gw.control(doc, "if colophon")
+    t = doc.add_table(rows=2, cols=2)
+    tbl_pr = t._tbl.tblPr
+    anchor = OxmlElement("w:tblpPr")
+    for key, value in (
+        ("w:vertAnchor", "margin"),
+        ("w:tblpYSpec", "bottom"),
+        ("w:horzAnchor", "margin"),
+        ("w:tblpXSpec", "center"),
+    ):
+        anchor.set(qn(key), value)
+    tbl_pr.insert(1, anchor)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(int(gw.TYPE_AREA_MM[0] / 25.4 * 1440)))
+    width.set(qn("w:type"), "dxa")
+    tbl_pr.append(width)
+    borders = OxmlElement("w:tblBorders")
+    for edge, size in (("top", "8"), ("bottom", "8"), ("insideH", "4")):  # 0.35 mm outer, 0.25 mm middle
+        el = OxmlElement(f"w:{edge}")
+        for key, value in (("w:val", "single"), ("w:sz", size), ("w:space", "0"), ("w:color", "000000")):
+            el.set(qn(key), value)
+        borders.append(el)
+    tbl_pr.append(borders)
+    cc = t.cell(0, 0).merge(t.cell(0, 1))
+    cc.paragraphs[0].text = "抄送：{{ colophon.cc }}。"
+    cc.paragraphs[0].style = doc.styles["GW Colophon"]
+    cc.paragraphs[0].paragraph_format.left_indent = Pt(14)
+    left, right = t.cell(1, 0).paragraphs[0], t.cell(1, 1).paragraphs[0]
+    left.text, right.text = "{{ colophon.printed_by }}", "{{ colophon.printed_on }}印发"
+    left.style = right.style = doc.styles["GW Colophon"]
+    left.paragraph_format.left_indent = Pt(14)
+    right.paragraph_format.right_indent = Pt(14)
+    right.alignment = gw._ALIGN["right"]
+    gw.control(doc, "endif")
+
+
+def notice(doc: Document) -> None:
+    _head(doc)
+    _blocks(doc)
+    _attachments(doc)
+    _tail(doc)
+
+
+def confirmation(doc: Document) -> None:
+    _head(doc)
+    loop_paragraphs(doc, "opening")
+    loop_table(
+        doc,
+        [14, 62, 46, 34],
+        ["序号", "基地名称", "依托单位", "实训项目"],
+        "for b in bases",
+        ["{{ loop.index }}", "{{ b.base_name }}", "{{ b.unit }}", "{{ b.projects }}"],
+    )
+    loop_paragraphs(doc, "closing")
+    _attachments(doc)
+    _tail(doc)
+
+
+def publicity(doc: Document) -> None:
+    _head(doc, with_issuer=False)
+    loop_paragraphs(doc, "opening")
+    loop_table(
+        doc,
+        [14, 58, 50, 34],
+        ["序号", "拟认定基地名称", "申报单位", "实训项目"],
+        "for c in candidates",
+        ["{{ loop.index }}", "{{ c.base_name }}", "{{ c.unit }}", "{{ c.projects }}"],
+    )
+    gw.para(
+        doc,
+        "公示期为{{ period.days }}个工作日，自{{ period.start }}至{{ period.end }}。"
+        "公示期间，如对公示对象有异议，请以书面形式实名反映，并提供必要的证明材料。",
+    )
+    loop_paragraphs(doc, "objection_lines")
+    _tail(doc)
+
+
+def revocation(doc: Document) -> None:
+    _head(doc)
+    loop_paragraphs(doc, "paragraphs")
+    _tail(doc)
+
+
+def assessment(doc: Document) -> None:
+    _head(doc)
+    loop_paragraphs(doc, "opening")
+    t = loop_table(
+        doc,
+        [52, 50, 27, 27],
+        [f"{{{{ table_head[{i}] }}}}" for i in range(4)],
+        "for r in rows",
+        ["{{ r.item }}", "{{ r.standard }}", "{{ r.value }}", "{{ r.result }}"],
+        left_columns=2,
+    )
+    total = t.add_row()
+    merged = total.cells[0].merge(total.cells[1])
+    merged.paragraphs[0].text = "{{ total_label }}"
+    merged.paragraphs[0].style = doc.styles["GW Table Heading"]
+    total.cells[2].paragraphs[0].text = "{{ total }}"
+    total.cells[3].paragraphs[0].text = "{{ grade }}"
+    for cell in total.cells[2:]:
+        cell.paragraphs[0].style = doc.styles["GW Table Heading"]
+    loop_paragraphs(doc, "closing")
+    _tail(doc)
+
+
+def plaque(doc: Document) -> None:
+    """One landscape page: plaque text, base name, authority and date."""
+    first = gw.para(doc, "{{ plaque_text }}", "GW Plaque")
+    first.paragraph_format.space_before = Mm(40)
+    name = gw.para(doc, "{{ base_name }}", "GW Plaque Name")
+    name.paragraph_format.space_before = Mm(20)
+    issuer = gw.para(doc, "{{ authority }}", "GW Plaque Small")
+    issuer.paragraph_format.space_before = Mm(30)
+    gw.para(doc, "{{ date }}", "GW Plaque Small")
+
+
+def form(doc: Document) -> None:
+    """申报表: unit details, per project its equipment and teachers, totals, declaration, opinions."""
+    gw.title(doc, "{{ title }}")
+    gw.blank(doc)
+    gw.para(doc, "申报单位（盖章）：{{ unit.name }}", "GW Recipients")
+    gw.para(doc, "填报日期：{{ filled_on }}", "GW Recipients")
+    t = gw.table(doc, 8, [34, 48, 34, 40])
+    gw.cell_text(t, 0, 0, "单位名称", "GW Table Heading")
+    wide = t.cell(0, 1).merge(t.cell(0, 3))
+    wide.paragraphs[0].text = "{{ unit.name }}"
+    fields = [
+        ("统一社会信用代码", "{{ unit.credit_code }}", "单位类型", "{{ unit.kind }}"),
+        ("所在区镇", "{{ unit.district }}", "单位地址", "{{ unit.address }}"),
+        ("联系人", "{{ unit.contact_name }}", "联系电话", "{{ unit.contact_phone }}"),
+        ("实训场地建筑面积（平方米）", "{{ unit.area }}", "场地性质", "{{ unit.site_owned }}"),
+        ("高级工以上培训年限", "{{ unit.experience }}", "专职管理人员（人）", "{{ unit.managers }}"),
+        ("上年度培训人数", "{{ unit.trainees }}", "上年度取证人数", "{{ unit.certified }}"),
+        ("实训设备总值（元）", "{{ unit.equipment_total }}", "教师总数（人）", "{{ unit.teacher_total }}"),
+    ]
+    for row, (a, b, c, d) in enumerate(fields, 1):
+        gw.cell_text(t, row, 0, a, "GW Table Heading")
+        gw.cell_text(t, row, 1, b)
+        gw.cell_text(t, row, 2, c, "GW Table Heading")
+        gw.cell_text(t, row, 3, d)
+    gw.control(doc, "for p in projects")
+    gw.blank(doc)
+    gw.para(doc, "实训项目{{ p.index }}：{{ p.name }}（职业（工种）：{{ p.occupation }}）", "GW Heading 3")
+    gw.para(doc, "设备清单", "GW Table Heading")
+    eq = loop_table(
+        doc,
+        [12, 46, 30, 18, 25, 25],
+        ["序号", "设备名称", "型号", "数量", "单价（元）", "金额（元）"],
+        "for e in p.equipment",
+        [
+            "{{ e.index }}",
+            "{{ e.name }}",
+            "{{ e.model }}",
+            "{{ e.quantity }}",
+            "{{ e.unit_price }}",
+            "{{ e.value }}",
+        ],
+    )
+    subtotal = eq.add_row()
+    label = subtotal.cells[0].merge(subtotal.cells[4])
+    label.paragraphs[0].text = "小计"
+    label.paragraphs[0].style = doc.styles["GW Table Heading"]
+    subtotal.cells[5].paragraphs[0].text = "{{ p.equipment_total }}"
+    subtotal.cells[5].paragraphs[0].style = doc.styles["GW Table"]
+    gw.para(doc, "师资情况", "GW Table Heading")
+    te = loop_table(
+        doc,
+        [12, 22, 24, 24, 60, 14],
+        ["序号", "姓名", "职业资格", "专业技术职称", "证书编号", "专职"],
+        "for t in p.teachers",
+        [
+            "{{ t.index }}",
+            "{{ t.name }}",
+            "{{ t.qualification }}",
+            "{{ t.title }}",
+            "{{ t.certificate_no }}",
+            "{{ t.full_time }}",
+        ],
+    )
+    share = te.add_row()
+    merged = share.cells[0].merge(share.cells[5])
+    merged.paragraphs[0].text = "中级以上职称或技师以上职业资格教师占比：{{ p.qualified_share }}"
+    merged.paragraphs[0].style = doc.styles["GW Table Left"]
+    gw.control(doc, "endfor")
+    gw.blank(doc)
+    gw.para(doc, "申报单位承诺", "GW Heading 1")
+    gw.para(doc, "本单位承诺所填内容及所附材料真实、有效，如有虚假，愿承担相应责任。")
+    gw.para(doc, "法定代表人（签字）：            单位（盖章）", "GW Signature")
+    gw.para(doc, "年    月    日", "GW Date")
+    gw.blank(doc)
+    op = gw.table(doc, 3, [40, 116])
+    gw.cell_text(op, 0, 0, "{%tr for box in opinion_boxes %}")
+    gw.cell_text(op, 1, 0, "{{ box }}", "GW Table Heading")
+    cell = op.cell(1, 1)
+    cell.paragraphs[0].text = ""
+    for _ in range(3):
+        cell.add_paragraph("", style="GW Table")
+    cell.add_paragraph("（盖章）          年    月    日", style="GW Table Left").alignment = gw._ALIGN[
+        "right"
+    ]
+    gw.cell_text(op, 2, 0, "{%tr endfor %}")
+
+
+def summary(doc: Document) -> None:
+    """申报汇总表, landscape."""
+    gw.title(doc, "{{ title }}")
+    gw.blank(doc)
+    gw.para(doc, "填报单位（盖章）：{{ filled_by }}          填报日期：{{ filled_on }}", "GW Recipients")
+    widths = [10, 40, 20, 20, 36, 16, 12, 20, 16, 1]
+    widths[-1] = 225 - sum(widths[:-1])  # the landscape type area is 225 mm wide
+    heads = [
+        "序号",
+        "申报单位",
+        "单位类型",
+        "所在区镇",
+        "实训项目",
+        "建筑面积（平方米）",
+        "教师数",
+        "达标教师占比",
+        "设备总值（万元）",
+        "初审意见",
+    ]
+    cells = [
+        "{{ loop.index }}",
+        "{{ r.name }}",
+        "{{ r.kind }}",
+        "{{ r.district }}",
+        "{{ r.projects }}",
+        "{{ r.area }}",
+        "{{ r.teachers }}",
+        "{{ r.share }}",
+        "{{ r.equipment }}",
+        "{{ r.opinion }}",
+    ]
+    t = loop_table(doc, widths, heads, "for r in rows", cells)
+    total = t.add_row()
+    label = total.cells[0].merge(total.cells[4])
+    label.paragraphs[0].text = "合计（{{ rows|length }}家）"
+    label.paragraphs[0].style = doc.styles["GW Table Heading"]
+    for col, text in (
+        (5, "{{ totals.area }}"),
+        (6, "{{ totals.teachers }}"),
+        (7, "{{ totals.share }}"),
+        (8, "{{ totals.equipment }}"),
+        (9, ""),
+    ):
+        total.cells[col].paragraphs[0].text = text
+        total.cells[col].paragraphs[0].style = doc.styles["GW Table"]
+
+
+KINDS: dict[str, tuple[Callable[[Document], None], bool]] = {
+    # kind: (builder, landscape)
+    "notice": (notice, False),
+    "form": (form, False),
+    "summary": (summary, True),
+    "publicity": (publicity, False),
+    "confirmation": (confirmation, False),
+    "plaque": (plaque, True),
+    "assessment": (assessment, False),
+    "revocation": (revocation, False),
+}
+
+
+def build_template(kind: str, path: Path) -> None:
+    builder, landscape = KINDS[kind]
+    doc = gw.new_document(landscape=landscape)
+    builder(doc)
+    gw.save_reproducibly(doc, path)
+
+
+def build_all(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in KINDS:
+        path = folder / f"{kind}.docx"
+        build_template(kind, path)
+        written.append(path)
+    return written
