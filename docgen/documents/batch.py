@@ -1,0 +1,39 @@
+"""Rendering many documents from one template: compiled once per worker, rendered in parallel."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from docgen.documents.engine import CompiledTemplate, compile_template, render
+from docgen.documents.layout import apply as layout
+
+_worker_template: CompiledTemplate | None = None
+
+
+def _init(path: str) -> None:
+    global _worker_template
+    _worker_template = compile_template(Path(path))
+
+
+def _render_one(context: dict[str, Any]) -> bytes:
+    assert _worker_template is not None
+    return render(_worker_template, context, post=layout)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def render_many(template: Path, contexts: Sequence[dict[str, Any]], jobs: int | None = None) -> list[bytes]:
+    """Render every context with `template`; results in the same order."""
+    jobs = jobs or default_jobs()
+    if jobs == 1 or len(contexts) < 8:
+        compiled = compile_template(template)
+        return [render(compiled, ctx, post=layout) for ctx in contexts]
+    chunk = max(1, len(contexts) // (jobs * 4))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(template),)) as pool:
+        return list(pool.map(_render_one, contexts, chunksize=chunk))
