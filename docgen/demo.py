@@ -13,6 +13,8 @@ import yaml
 
 from docgen.applicant import load_applicant
 from docgen.assessment import load_assessment_sheet, score
+from docgen.documents.kinds import KINDS
+from docgen.documents.make import Request, export_pdfs, make
 from docgen.eligibility import check_applicant
 from docgen.errors import BadInputError
 from docgen.paths import project_folder
@@ -30,7 +32,7 @@ class DemoReport:
     lines: list[str] = field(default_factory=list)
 
 
-def run_demo(root: Path) -> DemoReport:
+def run_demo(root: Path, *, pdf: bool = True) -> DemoReport:
     """Create (or refresh) sample workspaces under `root` and check every sample file in them."""
     root = Path(root)
     if root.exists() and any(root.iterdir()) and not (root / ".docgen-demo").exists():
@@ -42,10 +44,8 @@ def run_demo(root: Path) -> DemoReport:
     report = DemoReport(root)
     for policy_id, folder in PROGRAMMES.items():
         ws_root = root / policy_id
-        applicants = ws_root / "applicants"
-        reports = ws_root / "reports"
-        for sub in (applicants, reports):
-            sub.mkdir(parents=True, exist_ok=True)
+        data = ws_root / "data"
+        data.mkdir(parents=True, exist_ok=True)
         (ws_root / WORKSPACE_FILE).write_text(
             yaml.safe_dump(
                 {"policy": policy_id, "title": f"sample workspace ({policy_id})"}, allow_unicode=True
@@ -53,9 +53,9 @@ def run_demo(root: Path) -> DemoReport:
             encoding="utf-8",
         )
         for source in sorted((project_folder("examples") / folder).glob("*.yaml")):
-            target = applicants if source.name.startswith("applicant") else reports
-            shutil.copyfile(source, target / source.name)
+            shutil.copyfile(source, data / source.name)
         _check_workspace(ws_root, report)
+        _make_documents(ws_root, report, pdf=pdf)
     return report
 
 
@@ -63,16 +63,34 @@ def _check_workspace(ws_root: Path, report: DemoReport) -> None:
     workspace = open_workspace(ws_root)
     policy = load_policy(workspace.settings.policy, workspace)
     report.lines.append(f"{policy.id} {policy.title} — {ws_root}")
-    for path in sorted((ws_root / "applicants").glob("*.yaml")):
+    for path in sorted((ws_root / "data").glob("applicant-*.yaml")):
         result = check_applicant(load_applicant(path), policy)
         failed = [c.title for c in result.conditions if c.verdict.value == "fail"]
         outcome = f"fails: {'、'.join(failed)}" if failed else "nothing fails; reviewer items remain"
         report.lines.append(f"  check  {result.applicant.name}: {outcome}")
-    for path in sorted((ws_root / "reports").glob("yearly-*.yaml")):
+    for path in sorted((ws_root / "data").glob("yearly-*.yaml")):
         yearly = check_yearly(load_yearly_report(path), policy, source=path)
         report.lines.append(f"  yearly {yearly.report.base} {yearly.report.year}: {yearly.verdict.value}")
-    for path in sorted((ws_root / "reports").glob("assessment-*.yaml")):
+    for path in sorted((ws_root / "data").glob("assessment-*.yaml")):
         graded = score(load_assessment_sheet(path), policy, source=path)
         report.lines.append(
             f"  score  {graded.sheet.base}: {number_text(graded.total)} → {graded.grade.name}"
         )
+
+
+def _make_documents(ws_root: Path, report: DemoReport, *, pdf: bool) -> None:
+    """Every document kind from the workspace's data, into output/ (PDF too, when asked)."""
+    workspace = open_workspace(ws_root)
+    data, out = ws_root / "data", ws_root / "output"
+    written: list[Path] = []
+    for kind in KINDS:
+        if kind == "form":
+            source = data / "applicant-pass.yaml"
+            written += make(Request("form", None, out / "form-blank.docx"), workspace)
+        else:
+            source = data / f"doc-{kind}.yaml"
+        target = out / kind if kind == "plaque" else out / f"{kind}.docx"
+        written += make(Request(kind, source, target, all_bases=kind == "plaque"), workspace)
+    if pdf:
+        written += export_pdfs([p for p in written if p.suffix == ".docx"])
+    report.lines.append(f"  made   {len(written)} files in {out}")

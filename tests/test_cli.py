@@ -87,18 +87,29 @@ def test_the_installed_console_script_runs() -> None:
 
 
 def test_the_demo_builds_workspaces_that_docgen_then_finds(tmp_path: Path) -> None:
-    result = run("demo", tmp_path / "sample")
+    result = run("demo", tmp_path / "sample", "--no-pdf")
     assert result.exit_code == 0, result.output
+    output = tmp_path / "sample" / "kunshan-2021" / "output"
+    assert {p.name for p in output.glob("*.docx")} == {
+        "notice.docx",
+        "form.docx",
+        "form-blank.docx",
+        "summary.docx",
+        "publicity.docx",
+        "confirmation.docx",
+        "assessment.docx",
+        "revocation.docx",
+    }
     assert "昆山巨匠职业培训学校: fails: 具备相应基础条件" in result.output
     assert "杭州市公共实训基地萧山分基地: 95 → 优秀" in result.output
     listed = run(
         "-w",
         tmp_path / "sample" / "hangzhou-2024",
         "check",
-        tmp_path / "sample" / "hangzhou-2024" / "applicants" / "applicant-leased.yaml",
+        tmp_path / "sample" / "hangzhou-2024" / "data" / "applicant-leased.yaml",
     )
-    assert listed.exit_code == 1
-    assert run("demo", tmp_path / "sample").exit_code == 0  # re-running refreshes
+    assert listed.exit_code == 1, listed.stderr
+    assert run("demo", tmp_path / "sample", "--no-pdf").exit_code == 0  # re-running refreshes
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep", encoding="utf-8")
     assert_one_line_error(run("demo", tmp_path / "mine"), "not a docgen demo folder")

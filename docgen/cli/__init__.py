@@ -111,6 +111,6 @@ def main() -> None:
 
 
 # Subcommands register themselves on `cli` when imported.
-from docgen.cli import policy_cmds, rule_cmds  # noqa: E402
+from docgen.cli import document_cmds, policy_cmds, rule_cmds  # noqa: E402
 
-__all__ = ["cli", "main", "pass_state", "policy_cmds", "rule_cmds"]
+__all__ = ["cli", "document_cmds", "main", "pass_state", "policy_cmds", "rule_cmds"]

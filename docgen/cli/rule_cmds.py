@@ -237,8 +237,9 @@ def _score_text(result: AssessmentResult, path: Path) -> str:
 
 @cli.command("demo")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="sample-workspace")
-def demo_cmd(folder: Path) -> None:
-    """Build sample workspaces for both built-in programmes and run every check on them.
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF export (LibreOffice).")
+def demo_cmd(folder: Path, no_pdf: bool) -> None:
+    """Build sample workspaces for both programmes, run every check and make every document.
 
     The README's first command ends with this, to show an installation working. Re-running it
     refreshes the same folder; it refuses a non-empty folder it did not make.
@@ -249,7 +250,7 @@ def demo_cmd(folder: Path) -> None:
     """
     from docgen.demo import run_demo
 
-    report = run_demo(folder)
+    report = run_demo(folder, pdf=not no_pdf)
     click.echo("\n".join(report.lines))
     click.echo(
         f"\nSample workspaces are in {report.root}/ (try: docgen -w {report.root}/kunshan-2021 policy show "

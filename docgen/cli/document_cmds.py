@@ -1,0 +1,139 @@
+"""`docgen make`, `docgen render`, `docgen templates`: official documents from templates and data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docgen.cli import State, cli, pass_state
+from docgen.documents.kinds import KINDS
+from docgen.documents.make import Request, check_template, make, render_any, template_path
+from docgen.errors import ExitCode
+
+_KIND_LIST = "\n".join(f"  {name:<13} {kind.title}" for name, kind in KINDS.items())
+
+
+@cli.command(
+    "make",
+    help=f"""Make an official document of KIND from a data file.
+
+\b
+Kinds:
+{_KIND_LIST}
+
+DATA is a YAML file (see examples/*/doc-KIND.yaml); for 'form' it is an applicant file, or
+leave it out with --blank. Documents follow GB/T 9704-2012 and use the workspace's
+templates/KIND.docx if it has one. Nothing is written unless everything succeeds.
+
+\b
+Examples:
+  docgen make notice examples/kunshan/doc-notice.yaml -o notice.docx --pdf
+  docgen make form examples/kunshan/applicant-pass.yaml -o form.docx
+  docgen make form --blank --policy hangzhou-2024 -o blank-form.docx
+  docgen make plaque examples/hangzhou/doc-plaque.yaml --all -o plaques/
+""",
+)
+@click.argument("kind", type=click.Choice(list(KINDS)), metavar="KIND")
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The .docx to write (a folder with --all).",
+)
+@click.option(
+    "--policy",
+    "-p",
+    "policy_name",
+    metavar="NAME",
+    help="Programme; default: the data's, else the workspace's.",
+)
+@click.option("--pdf", is_flag=True, help="Also write a PDF beside each .docx (LibreOffice).")
+@click.option("--blank", is_flag=True, help="form only: the blank form to send out with the notice.")
+@click.option("--all", "all_bases", is_flag=True, help="plaque only: one file per base into the -o folder.")
+@click.option("--base", metavar="NAME", help="plaque only: the one base (unit or base name) to make.")
+@pass_state
+def make_cmd(
+    state: State,
+    kind: str,
+    data: Path | None,
+    out: Path,
+    policy_name: str | None,
+    pdf: bool,
+    blank: bool,
+    all_bases: bool,
+    base: str | None,
+) -> None:
+    if blank and (kind != "form" or data is not None):
+        raise click.UsageError("--blank is for 'make form' without a data file")
+    if kind == "form" and data is None and not blank:
+        raise click.UsageError("make form needs an applicant file, or --blank")
+    written = make(Request(kind, data, out, policy_name, pdf, all_bases, base), state.workspace)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@cli.command("render")
+@click.argument("template", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="The .docx to write."
+)
+def render_cmd(template: Path, data: Path, out: Path) -> None:
+    """Render any docxtpl template with any YAML data, for one-off documents.
+
+    The template runs sandboxed; an undefined name is an error, never a blank.
+
+    \b
+    Example:
+      docgen render my-letter.docx letter-data.yaml -o letter.docx
+    """
+    click.echo(f"wrote {render_any(template, data, out)}")
+
+
+@cli.group("templates")
+def templates_group() -> None:
+    """The .docx templates: which one each kind uses, and checking an edited one.
+
+    \b
+    Examples:
+      docgen templates list
+      docgen templates check my-notice.docx --kind notice
+    """
+
+
+@templates_group.command("list")
+@pass_state
+def templates_list(state: State) -> None:
+    """Each kind and the template it uses (the workspace's own templates/KIND.docx wins).
+
+    \b
+    Example:
+      docgen -w my-workspace templates list
+    """
+    for name, kind in KINDS.items():
+        click.echo(f"{name:<13} {kind.title:<8} {template_path(name, state.workspace)}")
+
+
+@templates_group.command("check")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--kind", type=click.Choice(list(KINDS)), help="Also check the names against this kind's data.")
+def templates_check(file: Path, kind: str | None) -> None:
+    """Check a template: Jinja syntax, and with --kind the names its data provides.
+
+    Each problem names where it is (paragraph or table cell, with its text), including tags
+    that Word split across runs. Exit 0 if clean, 2 otherwise.
+
+    \b
+    Example:
+      docgen templates check templates/notice.docx --kind notice
+    """
+    problems = check_template(file, kind)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(ExitCode.bad_input)
+    click.echo(f"{file}: ok")
