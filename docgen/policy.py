@@ -136,7 +136,7 @@ class Authority(Strict):
     name: str  # 昆山市人力资源和社会保障局
     short_name: str  # 昆山市人社局
     doc_code: str  # 发文字号 agency code, e.g. 昆人社发
-    fonds_code: str  # 全宗号 for archival codes
+    fonds_code: str = Field(pattern=r"^[A-Z0-9]+$")  # 全宗号; '-' would clash with the code's level separator
     address: str | None = None
     contact_name: str | None = None
     phone: str | None = None
@@ -227,9 +227,7 @@ class Naming(Strict):
     def _known_placeholders(cls, value: str) -> str:
         for _, field_name, _, _ in string.Formatter().parse(value):
             if field_name is not None and field_name not in {"name", "short_name", "district"}:
-                raise ValueError(
-                    f"unknown placeholder {{{field_name}}}; use {{name}}, {{short_name}}, {{district}}"
-                )
+                raise ValueError(f"unknown placeholder {{{field_name}}}; use {{name}}, {{short_name}}, {{district}}")
         return value
 
 
@@ -269,9 +267,7 @@ class Policy(Strict):
                             raise ValueError(f"{where}: evidence '{ref}' is not an evidence_types id")
         for material in self.materials:
             if material.evidence_type not in evidence:
-                raise ValueError(
-                    f"materials: '{material.name}': evidence_type '{material.evidence_type}' unknown"
-                )
+                raise ValueError(f"materials: '{material.name}': evidence_type '{material.evidence_type}' unknown")
         for name, ids in (
             ("conditions", [c.id for c in self.conditions]),
             ("evidence_types", [e.id for e in self.evidence_types]),
@@ -281,9 +277,7 @@ class Policy(Strict):
                 raise ValueError(f"{name}: ids must be unique")
         reasons = {r.id for r in self.revocation_reasons}
         if self.assessment and self.assessment.failing_reason not in reasons:
-            raise ValueError(
-                f"assessment.failing_reason '{self.assessment.failing_reason}' is not a revocation reason"
-            )
+            raise ValueError(f"assessment.failing_reason '{self.assessment.failing_reason}' is not a revocation reason")
         for key in self.assumptions:
             if not _setting_exists(self, key):
                 raise ValueError(f"assumptions: '{key}' names no setting of this policy")
@@ -302,9 +296,7 @@ class Policy(Strict):
         raise KeyError(reason_id)
 
     def base_name(self, unit_name: str, *, short_name: str | None = None, district: str = "") -> str:
-        return self.naming.base_name.format(
-            name=unit_name, short_name=short_name or unit_name, district=district
-        )
+        return self.naming.base_name.format(name=unit_name, short_name=short_name or unit_name, district=district)
 
 
 def _setting_exists(model: Any, dotted: str) -> bool:

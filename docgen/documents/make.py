@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from docgen.documents.batch import render_many
 from docgen.documents.engine import CompiledTemplate, TemplateError, compile_template, name_locations, render
 from docgen.documents.kinds import KINDS, Kind, load_kind_data
 from docgen.errors import BadInputError, did_you_mean
-from docgen.paths import project_folder
+from docgen.paths import project_folder, safe_filename
 from docgen.policy_registry import choose_policy, load_policy
 from docgen.tools import soffice
 from docgen.workspace import Workspace
@@ -49,12 +48,6 @@ def compiled_template(path: Path) -> CompiledTemplate:
 
 def render_docx(template: CompiledTemplate, context: dict[str, Any]) -> bytes:
     return render(template, context, post=layout.apply)
-
-
-def safe_filename(name: str) -> str:
-    """A user-given name made safe as one file name inside a folder (no separators, no control chars)."""
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", name).strip().lstrip(".")
-    return cleaned[:100] or "unnamed"
 
 
 @dataclass(frozen=True)
@@ -104,14 +97,10 @@ def _outputs(kind: Kind, request: Request, contexts: Any) -> list[tuple[Path, di
         chosen = [c for c in contexts if request.base in (c["base_name"], c["unit"])]
         if not chosen:
             known = [c["unit"] for c in contexts]
-            raise BadInputError(
-                f"--base '{request.base}' is not in the data" + did_you_mean(request.base, known)
-            )
+            raise BadInputError(f"--base '{request.base}' is not in the data" + did_you_mean(request.base, known))
         return [(_docx_path(request.out), chosen[0])]
     if len(contexts) != 1:
-        raise BadInputError(
-            f"{request.data}: lists {len(contexts)} bases; pass --base NAME for one, or --all"
-        )
+        raise BadInputError(f"{request.data}: lists {len(contexts)} bases; pass --base NAME for one, or --all")
     return [(_docx_path(request.out), contexts[0])]
 
 
@@ -172,8 +161,7 @@ def check_template(path: Path, kind_name: str | None = None) -> list[str]:
     for name in sorted(template.variables() - provided):
         for where in name_locations(template, name):
             problems.append(
-                f"{path}: {where}: '{name}' is not provided by {kind.name} data"
-                + did_you_mean(name, sorted(provided))
+                f"{path}: {where}: '{name}' is not provided by {kind.name} data" + did_you_mean(name, sorted(provided))
             )
     if not problems:
         for ctx in samples:
