@@ -66,9 +66,7 @@ def docgen_batch(template: Path, contexts: list[dict], out: Path, jobs: int) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=default_jobs())
     args = parser.parse_args()

@@ -32,13 +32,11 @@ class DemoReport:
     lines: list[str] = field(default_factory=list)
 
 
-def run_demo(root: Path, *, pdf: bool = True) -> DemoReport:
+def run_demo(root: Path, *, pdf: bool = True, scans: bool = True) -> DemoReport:
     """Create (or refresh) sample workspaces under `root` and check every sample file in them."""
     root = Path(root)
     if root.exists() and any(root.iterdir()) and not (root / ".docgen-demo").exists():
-        raise BadInputError(
-            f"{root}: folder exists and is not a docgen demo folder; choose an empty or new one"
-        )
+        raise BadInputError(f"{root}: folder exists and is not a docgen demo folder; choose an empty or new one")
     root.mkdir(parents=True, exist_ok=True)
     (root / ".docgen-demo").write_text("sample workspaces made by 'docgen demo'\n", encoding="utf-8")
     report = DemoReport(root)
@@ -47,15 +45,15 @@ def run_demo(root: Path, *, pdf: bool = True) -> DemoReport:
         data = ws_root / "data"
         data.mkdir(parents=True, exist_ok=True)
         (ws_root / WORKSPACE_FILE).write_text(
-            yaml.safe_dump(
-                {"policy": policy_id, "title": f"sample workspace ({policy_id})"}, allow_unicode=True
-            ),
+            yaml.safe_dump({"policy": policy_id, "title": f"sample workspace ({policy_id})"}, allow_unicode=True),
             encoding="utf-8",
         )
         for source in sorted((project_folder("examples") / folder).glob("*.yaml")):
             shutil.copyfile(source, data / source.name)
         _check_workspace(ws_root, report)
         _make_documents(ws_root, report, pdf=pdf)
+        if scans:
+            _archive_sample_scans(ws_root, report)
     return report
 
 
@@ -73,9 +71,7 @@ def _check_workspace(ws_root: Path, report: DemoReport) -> None:
         report.lines.append(f"  yearly {yearly.report.base} {yearly.report.year}: {yearly.verdict.value}")
     for path in sorted((ws_root / "data").glob("assessment-*.yaml")):
         graded = score(load_assessment_sheet(path), policy, source=path)
-        report.lines.append(
-            f"  score  {graded.sheet.base}: {number_text(graded.total)} → {graded.grade.name}"
-        )
+        report.lines.append(f"  score  {graded.sheet.base}: {number_text(graded.total)} → {graded.grade.name}")
 
 
 def _make_documents(ws_root: Path, report: DemoReport, *, pdf: bool) -> None:
@@ -94,3 +90,37 @@ def _make_documents(ws_root: Path, report: DemoReport, *, pdf: bool) -> None:
     if pdf:
         written += export_pdfs([p for p in written if p.suffix == ".docx"])
     report.lines.append(f"  made   {len(written)} files in {out}")
+
+
+def _archive_sample_scans(ws_root: Path, report: DemoReport) -> None:
+    """Scans of the passing applicant's certificates and equipment list, made now and archived."""
+    from archive import Archive, IngestOptions
+    from docgen.sample_scans import CERTIFICATE_LINES, page_image, save_pdf
+
+    workspace = open_workspace(ws_root)
+    policy = load_policy(workspace.settings.policy, workspace)
+    applicant = load_applicant(ws_root / "data" / "applicant-pass.yaml")
+    year = policy.source.date.year
+    archive = Archive(workspace.archive_dir, policy)
+    if archive.is_sealed(year) or archive.records(year):
+        report.lines.append(f"  archive already holds {year}: left as it is")
+        return
+    scans = ws_root / "scans"
+    scans.mkdir(exist_ok=True)
+    teachers = [t for p in applicant.projects for t in p.teachers][:2]
+    for i, teacher in enumerate(teachers):
+        lines = [
+            line.replace("王建国", teacher.name).replace("S000032050000231001", teacher.certificate_no or "")
+            for line in CERTIFICATE_LINES
+        ]
+        save_pdf([page_image(lines, seed=i)], scans / f"certificate-{i + 1}.pdf")
+    equipment = ["教学实训设备清单", f"单位：{applicant.name}"]
+    equipment += [f"{e.name} 型号{e.model} 数量{e.quantity}" for p in applicant.projects for e in p.equipment]
+    save_pdf([page_image(equipment, seed=9)], scans / "equipment.pdf")
+    certificates = archive.ingest(
+        [scans / f"certificate-{i + 1}.pdf" for i in range(len(teachers))],
+        IngestOptions(year, applicant.credit_code, "teacher_certificates", jobs=2),
+    )
+    listed = archive.ingest([scans / "equipment.pdf"], IngestOptions(year, applicant.credit_code, "equipment_list"))
+    pages = certificates.pages + listed.pages
+    report.lines.append(f"  archived {pages} scanned pages of {applicant.name} in {archive.root / str(year)}")

@@ -33,6 +33,10 @@ class Workspace:
     def policies_dir(self) -> Path:
         return self.root / "policies"
 
+    @property
+    def archive_dir(self) -> Path:
+        return self.root / "archive"
+
     def inside(self, *parts: str) -> Path:
         """A path below the root; refuses names that would lead outside it."""
         path = self.root.joinpath(*parts).resolve()
@@ -45,9 +49,7 @@ def open_workspace(root: Path) -> Workspace:
     root = Path(root)
     settings_file = root / WORKSPACE_FILE
     if not settings_file.is_file():
-        raise BadInputError(
-            f"{root}: not a docgen workspace (no {WORKSPACE_FILE}); create one with 'docgen init'"
-        )
+        raise BadInputError(f"{root}: not a docgen workspace (no {WORKSPACE_FILE}); create one with 'docgen init'")
     return Workspace(root=root.resolve(), settings=load_model(settings_file, WorkspaceSettings))
 
 
@@ -63,3 +65,31 @@ def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Wor
         if (folder / WORKSPACE_FILE).is_file():
             return open_workspace(folder)
     return None
+
+
+FOLDERS = ("applicants", "data", "archive", "index", "output", "templates", "policies", "holidays")
+
+
+def init_workspace(root: Path, policy: str, title: str | None = None) -> Workspace:
+    """Create a workspace folder: settings file and the folders docgen uses."""
+    root = Path(root)
+    if (root / WORKSPACE_FILE).exists():
+        raise BadInputError(f"{root}: already a workspace ({WORKSPACE_FILE} exists)")
+    if root.exists() and not root.is_dir():
+        raise BadInputError(f"{root}: exists and is not a folder")
+    from docgen.paths import PROJECT_ROOT
+
+    resolved = root.resolve()
+    if resolved == PROJECT_ROOT or any(
+        resolved.is_relative_to(PROJECT_ROOT / code) for code in ("docgen", "archive", "index", "templates", "tests")
+    ):
+        raise BadInputError(f"{root}: inside docgen's own code folders; put workspaces elsewhere")
+    settings = WorkspaceSettings(policy=policy, title=title)
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in FOLDERS:
+        (root / folder).mkdir(exist_ok=True)
+    import yaml
+
+    text = yaml.safe_dump(settings.model_dump(exclude_none=True), allow_unicode=True, sort_keys=False)
+    (root / WORKSPACE_FILE).write_text(text, encoding="utf-8")
+    return open_workspace(root)

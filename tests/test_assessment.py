@@ -14,9 +14,7 @@ from tests.conftest import EXAMPLES, assert_one_line_error, run, write_yaml
 HANGZHOU = load_policy("hangzhou-2024")
 
 
-def sheet(
-    basic: str, bonus: dict[str, str] | None = None, direct_fail: list[str] | None = None
-) -> AssessmentSheet:
+def sheet(basic: str, bonus: dict[str, str] | None = None, direct_fail: list[str] | None = None) -> AssessmentSheet:
     """Basic points spread over the four dimensions (each ≤ 25), plus bonus points by dimension name."""
     total = Decimal(basic)
     points: dict[str, Decimal] = {}
@@ -86,9 +84,7 @@ def test_fractions_add_exactly() -> None:
         },
     )
     result = score(s, HANGZHOU)
-    assert (
-        result.total == Decimal("90.0") and result.grade.name == "优秀"
-    )  # 0.1+0.2 is not 0.30000000000000004
+    assert result.total == Decimal("90.0") and result.grade.name == "优秀"  # 0.1+0.2 is not 0.30000000000000004
 
 
 def test_a_direct_fail_overrides_a_perfect_score() -> None:
@@ -154,9 +150,7 @@ def test_json_has_the_score_sheet() -> None:
         ),
     ],
 )
-def test_bad_sheets(
-    tmp_path: Path, points: dict[str, object], direct: list[str], fragments: list[str]
-) -> None:
+def test_bad_sheets(tmp_path: Path, points: dict[str, object], direct: list[str], fragments: list[str]) -> None:
     path = write_yaml(
         tmp_path / "s.yaml", {"policy": "hangzhou-2024", "base": "x", "points": points, "direct_fail": direct}
     )
@@ -165,6 +159,4 @@ def test_bad_sheets(
 
 def test_kunshan_has_no_points_and_says_what_to_use(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "s.yaml", {"base": "x", "points": {}})
-    assert_one_line_error(
-        run("score", path, "--policy", "kunshan-2021"), "no points-based assessment", "docgen yearly"
-    )
+    assert_one_line_error(run("score", path, "--policy", "kunshan-2021"), "no points-based assessment", "docgen yearly")

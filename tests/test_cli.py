@@ -80,14 +80,12 @@ def test_the_installed_console_script_runs() -> None:
         check=False,
     )
     assert result.returncode == 1 and "800平方米 < 1000平方米" in result.stdout
-    broken = subprocess.run(
-        [str(exe), "score", "/nonexistent.yaml"], capture_output=True, text=True, check=False
-    )
+    broken = subprocess.run([str(exe), "score", "/nonexistent.yaml"], capture_output=True, text=True, check=False)
     assert broken.returncode == 2 and broken.stderr.count("\n") == 1 and "Traceback" not in broken.stderr
 
 
 def test_the_demo_builds_workspaces_that_docgen_then_finds(tmp_path: Path) -> None:
-    result = run("demo", tmp_path / "sample", "--no-pdf")
+    result = run("demo", tmp_path / "sample", "--no-pdf", "--no-scans")
     assert result.exit_code == 0, result.output
     output = tmp_path / "sample" / "kunshan-2021" / "output"
     assert {p.name for p in output.glob("*.docx")} == {
@@ -109,8 +107,20 @@ def test_the_demo_builds_workspaces_that_docgen_then_finds(tmp_path: Path) -> No
         tmp_path / "sample" / "hangzhou-2024" / "data" / "applicant-leased.yaml",
     )
     assert listed.exit_code == 1, listed.stderr
-    assert run("demo", tmp_path / "sample", "--no-pdf").exit_code == 0  # re-running refreshes
+    assert run("demo", tmp_path / "sample", "--no-pdf", "--no-scans").exit_code == 0  # re-running refreshes
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep", encoding="utf-8")
     assert_one_line_error(run("demo", tmp_path / "mine"), "not a docgen demo folder")
     assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep"
+
+
+@pytest.mark.slow
+def test_the_main_job_in_full(tmp_path: Path) -> None:
+    """What the README's first command runs: checks, every document with PDF, sample scans archived."""
+    result = run("demo", tmp_path / "sample")
+    assert result.exit_code == 0, result.output + result.stderr
+    for programme in ("kunshan-2021", "hangzhou-2024"):
+        ws = tmp_path / "sample" / programme
+        assert len(list((ws / "output").glob("*.pdf"))) == 8
+        assert run("-w", ws, "archive", "verify").exit_code == 0
+    assert "archived 3 scanned pages of 昆山精工数控技术有限公司" in result.output

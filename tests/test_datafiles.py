@@ -28,10 +28,7 @@ def test_an_enum_error_names_the_path_counted_from_one(tmp_path: Path) -> None:
     data = applicant()
     data["projects"][0]["teachers"][2]["title"] = "高工"
     line = assert_one_line_error(check(write_yaml(tmp_path / "acme.yaml", data)))
-    assert (
-        "acme.yaml: projects[1].teachers[3].title: '高工' is not one of 无, 初级, 中级, 副高级, 正高级"
-        in line
-    )
+    assert "acme.yaml: projects[1].teachers[3].title: '高工' is not one of 无, 初级, 中级, 副高级, 正高级" in line
 
 
 def test_an_unknown_key_suggests_the_closest_name(tmp_path: Path) -> None:
@@ -48,9 +45,7 @@ def test_an_unknown_key_suggests_the_closest_name(tmp_path: Path) -> None:
 def test_an_unknown_nested_key_suggests_within_its_own_level(tmp_path: Path) -> None:
     data = applicant()
     data["site"]["area"] = 10
-    assert_one_line_error(
-        check(write_yaml(tmp_path / "a.yaml", data)), "site.area", "did you mean 'area_m2'?"
-    )
+    assert_one_line_error(check(write_yaml(tmp_path / "a.yaml", data)), "site.area", "did you mean 'area_m2'?")
 
 
 @pytest.mark.parametrize(
@@ -66,20 +61,14 @@ def test_an_unknown_nested_key_suggests_within_its_own_level(tmp_path: Path) -> 
         ({"trainees_last_year": 10, "certified_last_year": 20}, ["certified_last_year", "more than"]),
     ],
 )
-def test_wrong_values_name_file_and_field(
-    tmp_path: Path, changes: dict[str, Any], fragments: list[str]
-) -> None:
-    assert_one_line_error(
-        check(write_yaml(tmp_path / "bad.yaml", applicant(**changes))), "bad.yaml", *fragments
-    )
+def test_wrong_values_name_file_and_field(tmp_path: Path, changes: dict[str, Any], fragments: list[str]) -> None:
+    assert_one_line_error(check(write_yaml(tmp_path / "bad.yaml", applicant(**changes))), "bad.yaml", *fragments)
 
 
 def test_a_missing_field_is_named(tmp_path: Path) -> None:
     data = applicant()
     del data["contact"]["phone"]
-    assert_one_line_error(
-        check(write_yaml(tmp_path / "m.yaml", data)), "contact.phone", "required field is missing"
-    )
+    assert_one_line_error(check(write_yaml(tmp_path / "m.yaml", data)), "contact.phone", "required field is missing")
 
 
 @pytest.mark.parametrize(
@@ -96,9 +85,7 @@ def test_a_missing_field_is_named(tmp_path: Path) -> None:
         ("name: x\nname: y\n", ["duplicate key 'name'", "line 2"]),
     ],
 )
-def test_unreadable_yaml_is_refused_without_running_anything(
-    tmp_path: Path, text: str, fragments: list[str]
-) -> None:
+def test_unreadable_yaml_is_refused_without_running_anything(tmp_path: Path, text: str, fragments: list[str]) -> None:
     path = tmp_path / "in.yaml"
     path.write_text(text, encoding="utf-8")
     assert_one_line_error(check(path), "in.yaml", *fragments)

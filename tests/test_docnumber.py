@@ -46,6 +46,4 @@ def test_dates() -> None:
 
 def test_heading_numbers() -> None:
     assert [heading_number(1, i) for i in (1, 6, 10, 11, 20)] == ["一、", "六、", "十、", "十一、", "二十、"]
-    assert (
-        heading_number(2, 3) == "（三）" and heading_number(3, 2) == "2." and heading_number(4, 1) == "（1）"
-    )
+    assert heading_number(2, 3) == "（三）" and heading_number(3, 2) == "2." and heading_number(4, 1) == "（1）"

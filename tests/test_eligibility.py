@@ -56,9 +56,7 @@ def test_the_passing_example_fails_nothing_and_is_a_priority() -> None:
     assert report.priority
 
 
-@pytest.mark.parametrize(
-    ("area", "expected"), [(1000, Verdict.passed), (999.5, Verdict.failed), (0, Verdict.failed)]
-)
+@pytest.mark.parametrize(("area", "expected"), [(1000, Verdict.passed), (999.5, Verdict.failed), (0, Verdict.failed)])
 def test_building_area_bar_is_1000_square_metres(area: float, expected: Verdict) -> None:
     site = {"area_m2": area, "owned": True, "fire_ventilation_lighting_temperature": True}
     assert verdicts(kunshan(site=site))["site_conditions"] is expected
@@ -137,9 +135,7 @@ def test_hangzhou_a_leased_site_fails() -> None:
 def test_hangzhou_leased_equipment_fails() -> None:
     data = hangzhou()
     data["projects"][0]["equipment"][1]["owned"] = False
-    finding = next(c for c in report_of(data, HANGZHOU).conditions if c.id == "own_site_and_staff").findings[
-        1
-    ]
+    finding = next(c for c in report_of(data, HANGZHOU).conditions if c.id == "own_site_and_staff").findings[1]
     assert finding.verdict is Verdict.failed and "1 of 2 are no" in finding.detail
 
 

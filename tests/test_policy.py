@@ -79,9 +79,7 @@ def test_a_third_city_is_a_yaml_file_and_no_code(tmp_path: Path) -> None:
     applicant = EXAMPLES / "kunshan/applicant-pass.yaml"  # 1860 m², 张浦镇
     result = run("check", applicant, "--policy", path)
     assert result.exit_code == 1
-    assert (
-        "1860平方米 < 2000平方米" in result.output and "张浦镇 is not one of 梁溪区、滨湖区" in result.output
-    )
+    assert "1860平方米 < 2000平方米" in result.output and "张浦镇 is not one of 梁溪区、滨湖区" in result.output
 
 
 @pytest.mark.parametrize(
@@ -100,9 +98,7 @@ def test_a_third_city_is_a_yaml_file_and_no_code(tmp_path: Path) -> None:
         (lambda d: d.update(conditons=d.pop("conditions")), ["did you mean 'conditions'?"]),
     ],
 )
-def test_policy_mistakes_are_caught_by_policy_check(
-    tmp_path: Path, mutate: Any, fragments: list[str]
-) -> None:
+def test_policy_mistakes_are_caught_by_policy_check(tmp_path: Path, mutate: Any, fragments: list[str]) -> None:
     data = builtin("kunshan-2021")
     mutate(data)
     path = write_yaml(tmp_path / "kunshan-2021.yaml", data)

@@ -79,9 +79,7 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
-@click.group(
-    cls=DocgenGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
-)
+@click.group(cls=DocgenGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--workspace",
     "-w",
@@ -111,6 +109,6 @@ def main() -> None:
 
 
 # Subcommands register themselves on `cli` when imported.
-from docgen.cli import document_cmds, policy_cmds, rule_cmds  # noqa: E402
+from docgen.cli import archive_cmds, document_cmds, policy_cmds, rule_cmds  # noqa: E402
 
-__all__ = ["cli", "document_cmds", "main", "pass_state", "policy_cmds", "rule_cmds"]
+__all__ = ["archive_cmds", "cli", "document_cmds", "main", "pass_state", "policy_cmds", "rule_cmds"]

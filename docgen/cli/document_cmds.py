@@ -79,9 +79,7 @@ def make_cmd(
 @cli.command("render")
 @click.argument("template", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="The .docx to write."
-)
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="The .docx to write.")
 def render_cmd(template: Path, data: Path, out: Path) -> None:
     """Render any docxtpl template with any YAML data, for one-off documents.
 

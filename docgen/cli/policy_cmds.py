@@ -109,9 +109,7 @@ def describe(policy: Policy) -> str:
         + (" (open list: others go to a reviewer)" if policy.scope.open_list else ""),
     ]
     if policy.scope.districts:
-        lines.append(
-            f"  districts: {'、'.join(policy.scope.districts)}{_assumed(policy.scope.districts_assumption)}"
-        )
+        lines.append(f"  districts: {'、'.join(policy.scope.districts)}{_assumed(policy.scope.districts_assumption)}")
     lines += ["", click.style("申报条件", bold=True)]
     for i, condition in enumerate(policy.conditions, 1):
         lines.append(f"  {i}. {condition.title}{_assumed(condition.assumption)}")
@@ -120,8 +118,7 @@ def describe(policy: Policy) -> str:
             lines.append(f"     - {_check_text(check, policy)}")
     lines += ["", click.style("申报材料", bold=True)]
     lines += [
-        f"  ({i}) {m.name}" + (f" 一式{m.copies}份" if m.copies > 1 else "")
-        for i, m in enumerate(policy.materials, 1)
+        f"  ({i}) {m.name}" + (f" 一式{m.copies}份" if m.copies > 1 else "") for i, m in enumerate(policy.materials, 1)
     ]
     lines += ["", click.style("程序", bold=True)]
     lines += [f"  {i}. {s.name}: {s.text}" for i, s in enumerate(policy.procedure, 1)]
@@ -140,8 +137,7 @@ def describe(policy: Policy) -> str:
     ]
     lines += ["", click.style("证据类型 (archive)", bold=True)]
     lines += [
-        f"  {e.id}: {e.name}, 保管期限 {e.retention.value}{_assumed(e.assumption)}"
-        for e in policy.evidence_types
+        f"  {e.id}: {e.name}, 保管期限 {e.retention.value}{_assumed(e.assumption)}" for e in policy.evidence_types
     ]
     return "\n".join(lines)
 
@@ -168,8 +164,7 @@ def _assessment_lines(policy: Policy) -> list[str]:
     for part in [scheme.basic, *([scheme.bonus] if scheme.bonus else [])]:
         lines.append(f"  {part.name}: {number_text(part.max_points)} points")
         lines += [
-            f"    {d.name} ({d.id}): {number_text(d.max_points)}{_assumed(d.assumption)}"
-            for d in part.dimensions
+            f"    {d.name} ({d.id}): {number_text(d.max_points)}{_assumed(d.assumption)}" for d in part.dimensions
         ]
     bands = ", ".join(
         f"{g.name} ≥ {number_text(g.min_points)}" if g.min_points is not None else f"{g.name} below"

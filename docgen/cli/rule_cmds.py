@@ -144,8 +144,7 @@ def _report_text(report: EligibilityReport, path: Path) -> str:
         lines += [finding_line(f) for f in condition.findings]
     counts = {v: sum(1 for c in report.conditions if c.verdict is v) for v in Verdict}
     summary = (
-        f"{counts[Verdict.failed]} failed, {counts[Verdict.review]} need a reviewer, "
-        f"{counts[Verdict.passed]} passed"
+        f"{counts[Verdict.failed]} failed, {counts[Verdict.review]} need a reviewer, {counts[Verdict.passed]} passed"
     )
     if report.priority:
         summary += "; priority (优先纳入)"
@@ -238,7 +237,8 @@ def _score_text(result: AssessmentResult, path: Path) -> str:
 @cli.command("demo")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="sample-workspace")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF export (LibreOffice).")
-def demo_cmd(folder: Path, no_pdf: bool) -> None:
+@click.option("--no-scans", is_flag=True, help="Skip making and archiving sample scans (OCR).")
+def demo_cmd(folder: Path, no_pdf: bool, no_scans: bool) -> None:
     """Build sample workspaces for both programmes, run every check and make every document.
 
     The README's first command ends with this, to show an installation working. Re-running it
@@ -250,7 +250,7 @@ def demo_cmd(folder: Path, no_pdf: bool) -> None:
     """
     from docgen.demo import run_demo
 
-    report = run_demo(folder, pdf=not no_pdf)
+    report = run_demo(folder, pdf=not no_pdf, scans=not no_scans)
     click.echo("\n".join(report.lines))
     click.echo(
         f"\nSample workspaces are in {report.root}/ (try: docgen -w {report.root}/kunshan-2021 policy show "

@@ -58,12 +58,7 @@ def test_fonts_sizes_and_language(tmp_path: Path) -> None:
     assert _fonts(doc.styles["GW Page Number"]) == ("宋体", 14)
     issuer = doc.styles["GW Issuer"]
     assert _fonts(issuer)[0] == "方正小标宋简体" and str(issuer.font.color.rgb) == "FF0000"
-    lang = (
-        doc.styles.element.find(qn("w:docDefaults"))
-        .find(qn("w:rPrDefault"))
-        .find(qn("w:rPr"))
-        .find(qn("w:lang"))
-    )
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
     assert lang.get(qn("w:eastAsia")) == "zh-CN"
     # no theme font may override the named ones
     assert "asciiTheme" not in doc.styles.element.xml.split("</w:docDefaults>")[0]
@@ -71,9 +66,7 @@ def test_fonts_sizes_and_language(tmp_path: Path) -> None:
 
 def test_body_first_line_indented_two_characters(tmp_path: Path) -> None:
     ind = notice(tmp_path).styles["GW Body"].element.pPr.find(qn("w:ind"))
-    assert (
-        ind.get(qn("w:firstLineChars")) == "200" and int(ind.get(qn("w:firstLine"))) == 2 * gbt9704.CHAR_TWIPS
-    )
+    assert ind.get(qn("w:firstLineChars")) == "200" and int(ind.get(qn("w:firstLine"))) == 2 * gbt9704.CHAR_TWIPS
 
 
 def test_red_separator_below_the_doc_number(tmp_path: Path) -> None:

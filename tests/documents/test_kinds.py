@@ -15,9 +15,7 @@ SEED = REPO.parent / "shared" / "seeds" / "kunshan-2021-call-for-applications.tx
 
 
 @pytest.mark.parametrize("programme", ["kunshan", "hangzhou"])
-@pytest.mark.parametrize(
-    "kind", ["notice", "summary", "publicity", "confirmation", "assessment", "revocation"]
-)
+@pytest.mark.parametrize("kind", ["notice", "summary", "publicity", "confirmation", "assessment", "revocation"])
 def test_every_kind_renders_for_both_programmes(tmp_path: Path, programme: str, kind: str) -> None:
     doc = read(make(kind, f"{programme}/doc-{kind}.yaml", tmp_path / "out.docx"))
     text = all_text(doc)
@@ -95,9 +93,7 @@ def test_the_summary_is_landscape_with_totals(tmp_path: Path) -> None:
     assert [c.text for c in table.rows[0].cells][:4] == ["序号", "申报单位", "单位类型", "所在区镇"]
     assert len(table.rows) == 1 + 4 + 1
     total = [c.text for c in table.rows[-1].cells]
-    assert (
-        total[0] == "合计（4家）" and "7720" in total and "20" in total
-    )  # 1860+800+3200+1860 m², 20 teachers
+    assert total[0] == "合计（4家）" and "7720" in total and "20" in total  # 1860+800+3200+1860 m², 20 teachers
 
 
 def test_publicity_period_uses_the_mainland_calendar(tmp_path: Path) -> None:
@@ -114,9 +110,7 @@ def test_confirmation_names_bases_by_the_naming_rule(tmp_path: Path) -> None:
 
 
 def test_plaques_one_page_per_base_with_all(tmp_path: Path) -> None:
-    made = run(
-        "make", "plaque", REPO / "examples/hangzhou/doc-plaque.yaml", "--all", "-o", tmp_path / "plaques"
-    )
+    made = run("make", "plaque", REPO / "examples/hangzhou/doc-plaque.yaml", "--all", "-o", tmp_path / "plaques")
     assert made.exit_code == 0, made.stderr
     files = sorted(p.name for p in (tmp_path / "plaques").iterdir())
     assert files == ["杭州市公共实训基地萧山分基地.docx", "杭州市公共实训基地西湖分基地.docx"]

@@ -51,15 +51,11 @@ def test_a_missing_reference_is_named(tmp_path: Path) -> None:
         tmp_path / "s.yaml",
         {"policy": "kunshan-2021", "year": 2021, "applicants": [{"applicant": "nobody.yaml"}]},
     )
-    assert_one_line_error(
-        run("make", "summary", data, "-o", tmp_path / "s.docx"), "'nobody.yaml': no such file"
-    )
+    assert_one_line_error(run("make", "summary", data, "-o", tmp_path / "s.docx"), "'nobody.yaml': no such file")
 
 
 def test_an_unknown_reason_in_the_examples_folder_layout(tmp_path: Path) -> None:
-    (tmp_path / "applicant-teachers.yaml").write_bytes(
-        (EXAMPLES / "kunshan/applicant-teachers.yaml").read_bytes()
-    )
+    (tmp_path / "applicant-teachers.yaml").write_bytes((EXAMPLES / "kunshan/applicant-teachers.yaml").read_bytes())
     path = write_yaml(tmp_path / "r.yaml", example("kunshan/doc-revocation.yaml", reason="assessment_fail"))
     assert_one_line_error(
         run("make", "revocation", path, "-o", tmp_path / "r.docx"),
@@ -70,13 +66,9 @@ def test_an_unknown_reason_in_the_examples_folder_layout(tmp_path: Path) -> None
 
 def test_a_missing_template_is_a_clear_error(tmp_path: Path) -> None:
     data = write_yaml(tmp_path / "d.yaml", {"x": 1})
-    assert_one_line_error(
-        run("render", tmp_path / "none.docx", data, "-o", tmp_path / "o.docx"), "no such template"
-    )
+    assert_one_line_error(run("render", tmp_path / "none.docx", data, "-o", tmp_path / "o.docx"), "no such template")
     (tmp_path / "fake.docx").write_text("not a zip", encoding="utf-8")
-    assert_one_line_error(
-        run("render", tmp_path / "fake.docx", data, "-o", tmp_path / "o.docx"), "not a .docx"
-    )
+    assert_one_line_error(run("render", tmp_path / "fake.docx", data, "-o", tmp_path / "o.docx"), "not a .docx")
     assert not (tmp_path / "o.docx").exists()
 
 

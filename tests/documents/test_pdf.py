@@ -38,9 +38,7 @@ def test_notice_pdf_embeds_noto_cjk_serif_and_sans(tmp_path: Path) -> None:
     assert any("NotoSerifCJK" in n for n in names), names  # 仿宋/小标宋 -> serif
     assert any("NotoSansCJK" in n for n in names), names  # 黑体 headings -> sans
     assert not any("DejaVu" in n or "Liberation" in n for n in names), names
-    info = subprocess.run(
-        ["pdfinfo", str(tmp_path / "n.pdf")], capture_output=True, text=True, check=True
-    ).stdout
+    info = subprocess.run(["pdfinfo", str(tmp_path / "n.pdf")], capture_output=True, text=True, check=True).stdout
     assert "595.3" in info and "841.8" in info  # A4 in points
 
 
@@ -90,16 +88,12 @@ def test_chinese_text_prints_in_simplified_chinese_forms(tmp_path: Path) -> None
 
 
 def test_a_batch_of_plaques_converts_in_one_run(tmp_path: Path) -> None:
-    result = run(
-        "make", "plaque", EXAMPLES / "hangzhou/doc-plaque.yaml", "--all", "-o", tmp_path / "p", "--pdf"
-    )
+    result = run("make", "plaque", EXAMPLES / "hangzhou/doc-plaque.yaml", "--all", "-o", tmp_path / "p", "--pdf")
     assert result.exit_code == 0, result.stderr
     assert sorted(p.suffix for p in (tmp_path / "p").iterdir()) == [".docx", ".docx", ".pdf", ".pdf"]
 
 
-def test_missing_libreoffice_is_exit_3_and_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_libreoffice_is_exit_3_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))

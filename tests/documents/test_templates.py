@@ -47,8 +47,6 @@ def test_a_workspace_template_overrides_the_builtin(tmp_path: Path) -> None:
     doc.save(str(ws / "templates" / "plaque.docx"))
     listed = run("-w", ws, "templates", "list")
     assert str(ws / "templates" / "plaque.docx") in listed.output
-    result = run(
-        "-w", ws, "make", "plaque", REPO / "examples/kunshan/doc-plaque.yaml", "-o", tmp_path / "p.docx"
-    )
+    result = run("-w", ws, "make", "plaque", REPO / "examples/kunshan/doc-plaque.yaml", "-o", tmp_path / "p.docx")
     assert result.exit_code == 0, result.stderr
     assert "（本地定制：昆山精工数控技术有限公司）" in all_text(read(tmp_path / "p.docx"))

@@ -1,0 +1,157 @@
+"""OCRmyPDF and Tesseract: versions, and one document's OCR.
+
+Choices, each measured on Debian 12 (Ghostscript 10.0.0, Tesseract 5.3, ocrmypdf 17.13):
+* ocrmypdf refuses `--mode skip` (keep pages that have text) with Ghostscript 10.0.0-10.02.0,
+  whose regressions corrupt existing text. PDF/A is therefore made by ocrmypdf's own pikepdf
+  backend (`--pdfa-backend internal`) and pages are rasterised with pypdfium: Ghostscript is
+  never used. Where that backend cannot certify PDF/A (e.g. a born-digital page with a
+  non-embedded font), the copy is a searchable PDF and the record says so, with the reason.
+* Tesseract's orientation detection is trained mostly on Latin script: on Chinese pages it
+  answers with confidence 1.2-3.1 where it is right (12 of 12 pages, measured upright and
+  turned 90/180/270 degrees), far below ocrmypdf's default threshold of 14, so turned pages
+  stayed turned and came out empty. The threshold is therefore ROTATE_THRESHOLD.
+* pikepdf's PDF/A validator does not certify files with interactive forms (/AcroForm), which
+  every digitally signed PDF has: the copy is OCR'd from a working file whose annotations are
+  flattened into the page (their appearance kept) and whose form is removed. The original keeps
+  its signature, byte for byte.
+* Each document runs as its own `ocrmypdf` process with OMP_THREAD_LIMIT=1 (Tesseract's threads
+  times our parallel jobs made runs crawl, as Paperless-ngx found), so it can be killed when it
+  overruns its time: `--tesseract-timeout` alone leaves pages half-read without saying so.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from archive.errors import OcrFailed
+from docgen.errors import MissingDependencyError
+
+DEFAULT_LANGUAGES = "chi_sim+eng"
+ROTATE_THRESHOLD = 1.0
+PDFA_FAILED = 10  # ocrmypdf.ExitCode.pdfa_conversion_failed
+
+
+@dataclass(frozen=True)
+class OcrOutcome:
+    pdfa: bool
+    note: str = ""
+
+
+@functools.cache
+def versions() -> dict[str, str]:
+    """ocrmypdf and tesseract versions, for the record (and a clear error when tesseract is missing)."""
+    try:
+        out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=True).stdout
+    except (FileNotFoundError, subprocess.CalledProcessError):
+        raise MissingDependencyError(
+            "tesseract is not installed; run 'bash scripts/setup' (tesseract-ocr, tesseract-ocr-chi-sim)"
+        ) from None
+    import ocrmypdf
+
+    match = re.search(r"tesseract\s+v?([\d.]+)", out)
+    return {"ocrmypdf": ocrmypdf.__version__, "tesseract": match.group(1) if match else out.split("\n")[0]}
+
+
+def check_languages(languages: str) -> None:
+    out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False).stdout
+    have = set(out.split()[1:]) if out else set()
+    missing = [lang for lang in languages.split("+") if lang not in have]
+    if missing:
+        raise MissingDependencyError(
+            f"Tesseract has no language data for {', '.join(missing)}; "
+            f"install tesseract-ocr-{missing[0].replace('_', '-')} (have: {', '.join(sorted(have))})"
+        )
+
+
+PDFA_OUTPUT = ["--output-type", "pdfa-2", "--pdfa-backend", "internal"]
+
+
+def ocrmypdf_command(languages: str, sidecar: Path, seconds_per_page: float) -> list[str]:
+    """The ocrmypdf command line every document runs with (less output type and files)."""
+    return [
+        sys.executable,
+        "-m",
+        "ocrmypdf",
+        "-l",
+        languages,
+        "--rotate-pages",
+        "--rotate-pages-threshold",
+        str(ROTATE_THRESHOLD),
+        "--deskew",
+        "--mode",
+        "skip",
+        "--rasterizer",
+        "pypdfium",
+        "--sidecar",
+        str(sidecar),
+        "--jobs",
+        "1",
+        "--quiet",
+        "--tesseract-timeout",
+        str(int(seconds_per_page)),
+    ]
+
+
+def without_forms(source: Path, target: Path) -> bool:
+    """Copy `source` to `target` with annotations flattened and the interactive form removed.
+
+    Returns False (and writes nothing) when the PDF has no form.
+    """
+    with pikepdf.open(source) as pdf, warnings.catch_warnings():
+        # pikepdf warns that widgets will be orphaned from the form: removing the form is the point
+        warnings.simplefilter("ignore")
+        if "/AcroForm" not in pdf.Root:
+            return False
+        pdf.flatten_annotations("all")
+        if "/AcroForm" in pdf.Root:  # flattening removes it when every field had an appearance
+            del pdf.Root.AcroForm
+        pdf.save(target)
+    return True
+
+
+def run_ocr(
+    source: Path,
+    output: Path,
+    sidecar: Path,
+    *,
+    languages: str,
+    pages: int,
+    seconds_per_page: float,
+    signed: bool = False,
+) -> OcrOutcome:
+    """OCR `source` (a PDF) into `output`, keeping pages that have text; raise OcrFailed on failure."""
+    base = ocrmypdf_command(languages, sidecar, seconds_per_page)
+    if signed:
+        base.append("--invalidate-digital-signatures")  # the original, with its signature, is kept as received
+    timeout = 60 + seconds_per_page * pages * 1.5
+    code, message = _run([*base, *PDFA_OUTPUT, str(source), str(output)], timeout)
+    if code == 0:
+        return OcrOutcome(pdfa=True)
+    if code == PDFA_FAILED:
+        reason = message or "the PDF/A validator did not approve the file"
+        code, message = _run([*base, "--output-type", "pdf", str(source), str(output)], timeout)
+        if code == 0:
+            return OcrOutcome(pdfa=False, note=f"not PDF/A ({reason}); kept as a searchable PDF")
+    raise OcrFailed(message or f"ocrmypdf exit code {code}")
+
+
+def _run(args: list[str], timeout: float) -> tuple[int, str]:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    try:
+        result = subprocess.run(
+            args, capture_output=True, text=True, timeout=timeout, env=env, check=False, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired:
+        return -1, f"OCR took longer than {timeout:.0f} s and was stopped"
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    detail = next((line for line in reversed(lines) if "Error" in line or "error" in line), lines[-1] if lines else "")
+    return result.returncode, detail

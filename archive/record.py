@@ -1,0 +1,90 @@
+"""The metadata record of one archived document (record.json, beside the files it describes)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+RECORD_FILE = "record.json"
+
+
+class OriginalFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str  # as received (may hold characters that are not safe in a file name)
+    stored_as: str  # path inside the item folder
+    sha256: str
+    size: int
+    media_type: str
+
+
+class ArchiveCopy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file: str
+    sha256: str
+    size: int
+    pdfa: bool  # PDF/A-2b, or a plain searchable PDF (see notes)
+
+
+class OcrInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    engine: str = "ocrmypdf"
+    versions: dict[str, str]
+    languages: str
+
+
+class ItemRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    archival_code: str
+    item: int  # 件号
+    year: int
+    applicant: str  # as given: a unit name or a credit code
+    applicant_folder: str
+    evidence_type: str
+    evidence_type_name: str
+    retention: str
+    status: Literal["ok", "ocr_failed"]
+    pages: int
+    original: OriginalFile
+    archive_copy: ArchiveCopy | None = None
+    page_files: list[str] = []
+    files: dict[str, str] = {}  # every file of the item but this record -> sha256
+    ocr: OcrInfo
+    ingested_at: str
+    notes: list[str] = []
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+    def write(self, folder: Path) -> Path:
+        path = folder / RECORD_FILE
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+    @classmethod
+    def read(cls, folder: Path) -> ItemRecord:
+        return cls.model_validate_json((folder / RECORD_FILE).read_text(encoding="utf-8"))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksum_files(folder: Path) -> dict[str, str]:
+    """sha256 of every file below `folder` except the record, by relative path."""
+    return {
+        path.relative_to(folder).as_posix(): sha256_of(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != RECORD_FILE
+    }
