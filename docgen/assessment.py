@@ -78,18 +78,14 @@ def score(sheet: AssessmentSheet, policy: Policy, *, source: object = "assessmen
     scheme = policy.assessment
     if scheme is None:
         hint = "; use 'docgen yearly' for its yearly duty" if policy.yearly_duty else ""
-        raise BadInputError(
-            located(source, "", f"programme {policy.id} has no points-based assessment{hint}")
-        )
+        raise BadInputError(located(source, "", f"programme {policy.id} has no points-based assessment{hint}"))
     entered = _points_by_dimension(sheet, scheme, source)
     parts = [scheme.basic] + ([scheme.bonus] if scheme.bonus else [])
     scores = tuple(
         PartScore(
             part,
             tuple(
-                DimensionScore(
-                    d, entered.get(d.id, Decimal(0)), min(entered.get(d.id, Decimal(0)), d.max_points)
-                )
+                DimensionScore(d, entered.get(d.id, Decimal(0)), min(entered.get(d.id, Decimal(0)), d.max_points))
                 for d in part.dimensions
             ),
         )
@@ -108,16 +104,12 @@ def score(sheet: AssessmentSheet, policy: Policy, *, source: object = "assessmen
     direct = tuple(known[i] for i in sheet.direct_fail)
     total = sum((p.counted for p in scores), Decimal(0))
     failing = next(g for g in scheme.grades if g.min_points is None)
-    grade = (
-        failing if direct else next(g for g in scheme.grades if g.min_points is None or total >= g.min_points)
-    )
+    grade = failing if direct else next(g for g in scheme.grades if g.min_points is None or total >= g.min_points)
     consequence = "" if grade.passing else scheme.failing_consequence
     return AssessmentResult(sheet, scheme, scores, direct, grade, consequence)
 
 
-def _points_by_dimension(
-    sheet: AssessmentSheet, scheme: AssessmentScheme, source: object
-) -> dict[str, Decimal]:
+def _points_by_dimension(sheet: AssessmentSheet, scheme: AssessmentScheme, source: object) -> dict[str, Decimal]:
     """Map the sheet's keys (dimension ids or Chinese names) to ids; basic dimensions are required."""
     by_key = {d.id: d for d in scheme.dimensions} | {d.name: d for d in scheme.dimensions}
     out: dict[str, Decimal] = {}

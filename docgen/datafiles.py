@@ -178,9 +178,7 @@ def _message(error: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
         expected = expected.replace(" or ", ", ")
         return f"'{value}' is not one of {expected}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[
-            kind
-        ]
+        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "")
         return f"must be {sign} {bound}, got {value}"
     if kind in ("int_parsing", "int_type", "int_from_float"):

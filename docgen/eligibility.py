@@ -49,9 +49,7 @@ def _scope_findings(applicant: Applicant, scope: Scope) -> list[Finding]:
     findings = [kind]
     if scope.districts:
         if applicant.district in scope.districts:
-            findings.append(
-                Finding("所在区域", Verdict.passed, f"{applicant.district} is in the programme's area")
-            )
+            findings.append(Finding("所在区域", Verdict.passed, f"{applicant.district} is in the programme's area"))
         else:
             findings.append(
                 Finding(
@@ -76,9 +74,7 @@ def _finding(check: Check, applicant: Applicant, policy: Policy) -> Finding:
 
 
 def _unmet(effect: Effect) -> Verdict:
-    return {Effect.required: Verdict.failed, Effect.review: Verdict.review, Effect.priority: Verdict.info}[
-        effect
-    ]
+    return {Effect.required: Verdict.failed, Effect.review: Verdict.review, Effect.priority: Verdict.info}[effect]
 
 
 def _at_least(check: AtLeast, applicant: Applicant) -> Finding:
@@ -118,9 +114,7 @@ def _is_true(check: IsTrue, applicant: Applicant) -> Finding:
 def qualifies(teacher: Teacher, check: TeacherShare) -> bool:
     """A teacher counts when the title or the qualification reaches the bar."""
     by_title = teacher.title.rank >= check.min_title.rank
-    by_qualification = (
-        teacher.qualification is not None and teacher.qualification.rank >= check.min_qualification.rank
-    )
+    by_qualification = teacher.qualification is not None and teacher.qualification.rank >= check.min_qualification.rank
     return by_title or by_qualification
 
 

@@ -61,6 +61,4 @@ def choose_policy(name: str | None, workspace: Workspace | None) -> Policy:
     if workspace is not None:
         return load_policy(workspace.settings.policy, workspace)
     known = ", ".join(e.id for e in available_policies(None))
-    raise BadInputError(
-        f"no programme chosen: pass --policy NAME (one of {known}) or work inside a workspace"
-    )
+    raise BadInputError(f"no programme chosen: pass --policy NAME (one of {known}) or work inside a workspace")

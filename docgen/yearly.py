@@ -77,9 +77,7 @@ def check_yearly(report: YearlyReport, policy: Policy, *, source: object = "repo
     consequence = ""
     if combine(f.verdict for f in findings) is Verdict.failed:
         reason = next((r for r in policy.revocation_reasons if r.id == "assessment_failed"), None)
-        consequence = (
-            f"年度绩效考核不合格: may be revoked ({reason.text})" if reason else "年度绩效考核不合格"
-        )
+        consequence = f"年度绩效考核不合格: may be revoked ({reason.text})" if reason else "年度绩效考核不合格"
     return YearlyResult(report, duty, tuple(findings), consequence)
 
 

@@ -58,9 +58,7 @@ def chinese_numeral_date(day: date) -> str:
 def _small(n: int) -> str:
     """1..31 in Chinese numerals: 十, 十一, 二十, 二十六."""
     tens, ones = divmod(n, 10)
-    text = ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")) + (
-        _DIGITS[ones] if ones else ""
-    )
+    text = ("" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")) + (_DIGITS[ones] if ones else "")
     return text or "〇"
 
 

@@ -41,9 +41,7 @@ class TemplateError(BadInputError):
 
 
 def jinja_environment() -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(
-        autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
-    )
+    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
 
 
 def _docxtpl() -> DocxTemplate:

@@ -263,12 +263,8 @@ def notice_context(data: NoticeData, policy: Policy, **_: Any) -> dict[str, Any]
             if sub.text:
                 blocks.append({"level": 0, "text": ("" if sub.heading else number) + sub.text})
             blocks += [{"level": 0, "text": p} for p in sub.paragraphs]
-            blocks += [
-                {"level": 0, "text": heading_number(3, k) + item} for k, item in enumerate(sub.items, 1)
-            ]
-        blocks += [
-            {"level": 0, "text": heading_number(3, k) + item} for k, item in enumerate(section.items, 1)
-        ]
+            blocks += [{"level": 0, "text": heading_number(3, k) + item} for k, item in enumerate(sub.items, 1)]
+        blocks += [{"level": 0, "text": heading_number(3, k) + item} for k, item in enumerate(section.items, 1)]
         blocks += [{"level": 0, "text": p} for p in section.closing]
     if data.deadline:
         blocks.append({"level": 0, "text": f"申报截止时间：{chinese_date(data.deadline)}。"})
@@ -435,9 +431,7 @@ def publicity_context(
     applicants = _applicants(source, data.candidates, "candidates", workspace)
     days = data.working_days or policy.publicity.working_days
     holidays = workspace.root / "holidays" if workspace else source.parent / "holidays"
-    end = add_working_days(
-        data.date, days, start_counts=policy.publicity.start_day_counts, holidays_dir=holidays
-    )
+    end = add_working_days(data.date, days, start_counts=policy.publicity.start_day_counts, holidays_dir=holidays)
     start = data.date if policy.publicity.start_day_counts else _next_day(data.date)
     candidates = [
         {
@@ -482,9 +476,7 @@ def confirmation_context(
         for r, a in zip(data.bases, applicants, strict=True)
     ]
     ctx = _issued(data, policy)
-    publicity = (
-        f"并经公示（至{chinese_date(data.publicity_end)}）无异议" if data.publicity_end else "并经公示无异议"
-    )
+    publicity = f"并经公示（至{chinese_date(data.publicity_end)}）无异议" if data.publicity_end else "并经公示无异议"
     ctx.update(
         title=data.title or f"关于确认{data.year}年{policy.city}高技能人才公共实训基地的通知",
         opening=[
@@ -525,9 +517,7 @@ def assessment_context(
 ) -> dict[str, Any]:
     """A points-based result (Hangzhou: sheet) or a yearly-duty result (Kunshan: yearly_report)."""
     if bool(data.sheet) == bool(data.yearly_report):
-        raise BadInputError(
-            located(source, "sheet", "give either sheet (points) or yearly_report (yearly duty)")
-        )
+        raise BadInputError(located(source, "sheet", "give either sheet (points) or yearly_report (yearly duty)"))
     if data.sheet:
         result = _points_result(resolve_reference(source, "sheet", data.sheet, workspace), policy)
     else:
@@ -561,8 +551,7 @@ def _points_result(sheet_path: Path, policy: Policy) -> dict[str, Any]:
         for d in part.dimensions
     ]
     rows += [
-        {"item": "直接认定为不合格", "standard": text, "value": "—", "result": "是"}
-        for text in result.direct_fail
+        {"item": "直接认定为不合格", "standard": text, "value": "—", "result": "是"} for text in result.direct_fail
     ]
     return {
         "base": result.sheet.base,

@@ -46,9 +46,7 @@ def fit_issuer_mark(xml: str, largest_pt: float = 30.0) -> str:
         half_points = int(TYPE_AREA_WIDTH_PT / width * 2) - 1  # w:sz is in half-points; keep a margin
         size = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
         fitted = re.sub(r"<w:r>(?!<w:rPr>)", f"<w:r><w:rPr>{size}</w:rPr>", paragraph)
-        fitted = (
-            re.sub(r"<w:r><w:rPr>(?!<w:sz)", f"<w:r><w:rPr>{size}", fitted) if fitted == paragraph else fitted
-        )
+        fitted = re.sub(r"<w:r><w:rPr>(?!<w:sz)", f"<w:r><w:rPr>{size}", fitted) if fitted == paragraph else fitted
         return xml.replace(paragraph, fitted, 1)
     return xml
 
@@ -80,10 +78,6 @@ def align_signature(xml: str) -> str:
         if _IND.search(paragraph):
             paragraph = _IND.sub(indent, paragraph, count=1)
         else:
-            paragraph = (
-                paragraph.replace("</w:pPr>", indent + "</w:pPr>", 1)
-                if "</w:pPr>" in paragraph
-                else paragraph
-            )
+            paragraph = paragraph.replace("</w:pPr>", indent + "</w:pPr>", 1) if "</w:pPr>" in paragraph else paragraph
         xml = xml.replace(found_paragraph.group(0), paragraph, 1)
     return xml

@@ -290,9 +290,7 @@ def form(doc: Document) -> None:
     cell.paragraphs[0].text = ""
     for _ in range(3):
         cell.add_paragraph("", style="GW Table")
-    cell.add_paragraph("（盖章）          年    月    日", style="GW Table Left").alignment = gw._ALIGN[
-        "right"
-    ]
+    cell.add_paragraph("（盖章）          年    月    日", style="GW Table Left").alignment = gw._ALIGN["right"]
     gw.cell_text(op, 2, 0, "{%tr endfor %}")
 
 

@@ -51,9 +51,7 @@ def is_workday_function(year: int, holidays_dir: Path | None) -> Callable[[date]
     return lambda d: bool(chinese_calendar.is_workday(d))
 
 
-def add_working_days(
-    start: date, days: int, *, start_counts: bool = False, holidays_dir: Path | None = None
-) -> date:
+def add_working_days(start: date, days: int, *, start_counts: bool = False, holidays_dir: Path | None = None) -> date:
     """The last day of a period of `days` working days beginning at `start`.
 
     With start_counts False (Civil Code art. 201) the period begins the next day.

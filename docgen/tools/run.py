@@ -43,7 +43,6 @@ def run(
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise ToolFailed(
-            f"{Path(command[0]).name} failed (exit {result.returncode})"
-            + (f": {detail[-1]}" if detail else "")
+            f"{Path(command[0]).name} failed (exit {result.returncode})" + (f": {detail[-1]}" if detail else "")
         )
     return result
