@@ -17,6 +17,7 @@ from docgen.documents.kinds import KINDS
 from docgen.documents.make import Request, export_pdfs, make
 from docgen.eligibility import check_applicant
 from docgen.errors import BadInputError
+from docgen.evidence import open_index, refresh_index
 from docgen.paths import project_folder
 from docgen.policy_registry import load_policy
 from docgen.verdict import number_text
@@ -124,3 +125,13 @@ def _archive_sample_scans(ws_root: Path, report: DemoReport) -> None:
     listed = archive.ingest([scans / "equipment.pdf"], IngestOptions(year, applicant.credit_code, "equipment_list"))
     pages = certificates.pages + listed.pages
     report.lines.append(f"  archived {pages} scanned pages of {applicant.name} in {archive.root / str(year)}")
+    refresh_index(workspace)
+    index = open_index(workspace)
+    try:
+        first_model = next(e.model for p in applicant.projects for e in p.equipment if e.model)
+        for query in (teachers[0].name, f"{first_model}", "人力资源和社会保障局"):
+            hits = index.search(query)
+            where = ", ".join(f"{h.archival_code} p.{h.page}" for h in hits[:3])
+            report.lines.append(f"  search {query}: {len(hits)} pages ({where})")
+    finally:
+        index.close()

@@ -124,3 +124,4 @@ def test_the_main_job_in_full(tmp_path: Path) -> None:
         assert len(list((ws / "output").glob("*.pdf"))) == 8
         assert run("-w", ws, "archive", "verify").exit_code == 0
     assert "archived 3 scanned pages of 昆山精工数控技术有限公司" in result.output
+    assert "search 王建国: 1 pages (KSRSJ-WS·2021-D30-0001 p.1)" in result.output

@@ -13,8 +13,9 @@ from archive.ocr import DEFAULT_LANGUAGES
 from docgen.cli import State, cli, pass_state
 from docgen.cli.output import echo_json
 from docgen.errors import BadInputError, ExitCode
-from docgen.policy_registry import choose_policy, load_policy
-from docgen.workspace import init_workspace
+from docgen.evidence import open_archive, refresh_index
+from docgen.policy_registry import load_policy
+from docgen.workspace import Workspace, init_workspace
 
 
 @cli.command("init")
@@ -33,13 +34,21 @@ def init_cmd(folder: Path, policy_name: str, title: str | None) -> None:
     click.echo(f"created workspace {workspace.root} ({policy_name})")
 
 
-def _archive(state: State) -> Archive:
-    workspace = state.workspace
-    if workspace is None:
+def workspace_of(state: State) -> Workspace:
+    if state.workspace is None:
         raise BadInputError(
             "the archive lives in a workspace: work inside one or pass -w DIR ('docgen init' makes one)"
         )
-    return Archive(workspace.archive_dir, choose_policy(None, workspace))
+    return state.workspace
+
+
+def archive_of(state: State) -> Archive:
+    return open_archive(workspace_of(state))
+
+
+def _reindex(state: State) -> None:
+    added, removed = refresh_index(workspace_of(state))
+    click.echo(f"search index: {added} pages added, {removed} removed", err=True)
 
 
 @cli.group("archive")
@@ -135,9 +144,10 @@ def ingest_cmd(
     Example:
       docgen archive ingest box3/ --year 2021 --applicant 昆山精工数控技术有限公司 --type equipment_list -j 2
     """
-    archive = _archive(state)
+    archive = archive_of(state)
     options = IngestOptions(year, applicant, evidence_type, jobs, languages, seconds_per_page)
     summary = archive.ingest(paths, options, progress=_Progress(), on_wait=lambda m: click.echo(m, err=True))
+    _reindex(state)
     _summary(summary, "ingested")
 
 
@@ -151,7 +161,8 @@ def retry_cmd(state: State, year: int | None) -> None:
     Example:
       docgen archive retry --year 2021
     """
-    summary = _archive(state).retry(year, progress=_Progress(), on_wait=lambda m: click.echo(m, err=True))
+    summary = archive_of(state).retry(year, progress=_Progress(), on_wait=lambda m: click.echo(m, err=True))
+    _reindex(state)
     _summary(summary, "done")
 
 
@@ -166,7 +177,7 @@ def verify_cmd(state: State, year: int | None, as_json: bool) -> None:
     Example:
       docgen archive verify --year 2021
     """
-    report = verify(_archive(state), year)
+    report = verify(archive_of(state), year)
     if as_json:
         echo_json(
             {
@@ -194,7 +205,7 @@ def seal_cmd(state: State, year: int, note: str) -> None:
     Example:
       docgen archive seal 2021 --note "2021年度归档完毕"
     """
-    entry = seal(_archive(state), year, note)
+    entry = seal(archive_of(state), year, note)
     click.echo(f"sealed {year} at {entry['at']} by {entry['by']}")
 
 
@@ -210,7 +221,7 @@ def unseal_cmd(state: State, year: int, force: bool, reason: str) -> None:
     Example:
       docgen archive unseal 2021 --force --reason "补充上传遗漏的师资证书（经科长批准）"
     """
-    entry = unseal(_archive(state), year, force=force, reason=reason)
+    entry = unseal(archive_of(state), year, force=force, reason=reason)
     click.echo(f"unsealed {year} at {entry['at']} by {entry['by']}: {reason}")
 
 
@@ -225,7 +236,7 @@ def export_cmd(state: State, year: int, out: Path) -> None:
     Example:
       docgen archive export 2021 -o ks2021-bag && bagit.py --validate ks2021-bag
     """
-    path = export_year(_archive(state), year, out)
+    path = export_year(archive_of(state), year, out)
     click.echo(f"exported {year} to {path}")
 
 
@@ -241,7 +252,7 @@ def list_cmd(state: State, year: int | None, applicant: str | None, as_json: boo
     Example:
       docgen archive list --year 2021 --json
     """
-    archive = _archive(state)
+    archive = archive_of(state)
     rows = archive.records(year, applicant)
     if as_json:
         echo_json([{**r.model_dump(mode="json"), "folder": str(f)} for f, r in rows])

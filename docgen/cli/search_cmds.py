@@ -1,0 +1,126 @@
+"""`docgen search` and `docgen index ...`: Chinese full-text search over the archived pages."""
+
+from __future__ import annotations
+
+import click
+
+from docgen.cli import State, cli, pass_state
+from docgen.cli.archive_cmds import archive_of, workspace_of
+from docgen.cli.output import echo_json
+from docgen.errors import ExitCode
+from docgen.evidence import archived_pages, open_index
+from index.store import END, MARK
+
+
+@cli.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True)
+@click.option("--year", type=int, help="Only this year.")
+@click.option("--applicant", help="Only this unit (name or credit code, as ingested).")
+@click.option("--type", "type_", help="Only this evidence type id.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (matches between <mark> and </mark>).")
+@pass_state
+def search_cmd(
+    state: State,
+    query: tuple[str, ...],
+    year: int | None,
+    applicant: str | None,
+    type_: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Find archived pages by what is written on them, across years and applicants.
+
+    Words are ANDed; "quoted phrases" must appear as written; OR joins alternatives; a leading
+    minus excludes. Any two or more Chinese characters are found inside longer words (控车 in
+    数控车床); whole words rank first. Full-width and half-width forms match (ＣＫ６１５０ = CK6150).
+
+    \b
+    Examples:
+      docgen search 高级技师 王建国
+      docgen search '"数控车床 CK6150"' --year 2021
+      docgen search 技师 -高级技师 --type teacher_certificates --json
+    """
+    text = " ".join(query)
+    index = open_index(workspace_of(state))
+    try:
+        hits = index.search(text, year=year, applicant=applicant, type_=type_, limit=limit)
+    finally:
+        index.close()
+    if as_json:
+        echo_json(
+            [
+                {
+                    "archival_code": h.archival_code,
+                    "applicant": h.applicant,
+                    "type": h.type,
+                    "type_name": h.type_name,
+                    "year": h.year,
+                    "page": h.page,
+                    "score": h.score,
+                    "snippet": h.snippet,
+                    "path": h.path,
+                }
+                for h in hits
+            ]
+        )
+        return
+    if not hits:
+        click.echo(f"no page matches {text!r}")
+        raise SystemExit(ExitCode.check_failed)
+    for h in hits:
+        shown = h.snippet.replace(MARK, "\x00").replace(END, "\x01")
+        parts = shown.split("\x00")
+        line = parts[0] + "".join(
+            click.style(p.split("\x01")[0], fg="yellow", bold=True) + p.split("\x01")[1] for p in parts[1:]
+        )
+        click.echo(
+            f"{click.style(h.archival_code, bold=True)}  {h.applicant}  {h.type_name}  {h.year}  "
+            f"第{h.page}页  score {h.score}"
+        )
+        click.echo(f"    {line}")
+        click.echo(f"    {h.path}#page={h.page}")
+
+
+@cli.group("index")
+def index_group() -> None:
+    """The search index: derived from the archive alone, updated by every ingest.
+
+    \b
+    Examples:
+      docgen index check
+      docgen index rebuild
+    """
+
+
+@index_group.command("rebuild")
+@click.option("--procs", type=click.IntRange(1, 16), default=1, show_default=True, help="Writer processes.")
+@pass_state
+def rebuild_cmd(state: State, procs: int) -> None:
+    """Recreate the index from the archive (it is swapped in whole when done).
+
+    \b
+    Example:
+      docgen index rebuild --procs 2
+    """
+    count = open_index(workspace_of(state)).rebuild(archived_pages(archive_of(state)), procs=procs)
+    click.echo(f"indexed {count} pages")
+
+
+@index_group.command("check")
+@pass_state
+def check_cmd(state: State) -> None:
+    """Pages in the archive and not in the index, and the other way round (exit 1 if any).
+
+    \b
+    Example:
+      docgen index check
+    """
+    missing, extra = open_index(workspace_of(state)).check(archived_pages(archive_of(state)))
+    for key in missing:
+        click.echo(f"not indexed: {key}")
+    for key in extra:
+        click.echo(f"not in the archive: {key}")
+    click.echo(f"{len(missing)} pages not indexed, {len(extra)} index entries without a page")
+    if missing or extra:
+        raise SystemExit(ExitCode.check_failed)

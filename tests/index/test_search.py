@@ -1,0 +1,171 @@
+"""Search over pages given directly (no OCR), so every rule is checked quickly and exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from docgen.errors import BadInputError
+from index.store import EvidenceIndex, PageDoc
+
+PAGES = [
+    (
+        "KSRSJ-WS·2021-D30-0001",
+        2021,
+        "昆山精工",
+        "teacher_certificates",
+        "职业资格证书 姓名：王建国 职业：数控车工 等级：高级技师 证书编号：S000032050000231001",
+    ),
+    (
+        "KSRSJ-WS·2021-D30-0002",
+        2021,
+        "昆山精工",
+        "equipment_list",
+        "教学实训设备清单 数控车床 型号CK6150 数量8台 立式加工中心 VMC850",
+    ),
+    (
+        "KSRSJ-WS·2021-D30-0003",
+        2021,
+        "鹿城职校",
+        "teacher_certificates",
+        "师资花名册 李秀英 技师 证书编号：S000032050000332001",
+    ),
+    ("KSRSJ-WS·2022-D30-0001", 2022, "鹿城职校", "equipment_list", "车床 维修记录 2019年6月18日 型号CK6140"),
+    (
+        "KSRSJ-WS·2022-D30-0002",
+        2022,
+        "巨匠培训",
+        "business_licence",
+        "营业执照 统一社会信用代码 91320583MA1KJ88011 名称：昆山巨匠",
+    ),
+    ("KSRSJ-WS·2022-D30-0003", 2022, "巨匠培训", "other", "ＣＫ６１５０型数控车床 全角型号"),
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> EvidenceIndex:
+    docs = [
+        PageDoc(code, year, applicant, applicant, kind, kind, 1, f"/a/{code}.pdf", text)
+        for code, year, applicant, kind, text in PAGES
+    ]
+    ix = EvidenceIndex(tmp_path_factory.mktemp("ix") / "index")
+    ix.rebuild(docs)
+    return ix
+
+
+def codes(index: EvidenceIndex, text: str, **filters: object) -> list[str]:
+    return [h.archival_code for h in index.search(text, **filters)]  # type: ignore[arg-type]
+
+
+def test_any_chinese_substring_finds_its_page(index: EvidenceIndex) -> None:
+    assert sorted(codes(index, "控车")) == [
+        "KSRSJ-WS·2021-D30-0001",
+        "KSRSJ-WS·2021-D30-0002",
+        "KSRSJ-WS·2022-D30-0003",
+    ]
+    assert "KSRSJ-WS·2021-D30-0001" in codes(index, "技师")  # inside 高级技师
+    assert codes(index, "王建国") == ["KSRSJ-WS·2021-D30-0001"]
+    assert codes(index, "秀英") == ["KSRSJ-WS·2021-D30-0003"]  # a two-character given name
+    assert codes(index, "花名册李") == []  # not adjacent on the page (a space between)
+
+
+def test_whole_words_rank_above_accidental_substrings(index: EvidenceIndex) -> None:
+    assert codes(index, "技师")[0] == "KSRSJ-WS·2021-D30-0003"  # 技师 as a word, above 高级技师
+    assert codes(index, "车床")[0] == "KSRSJ-WS·2022-D30-0001"  # 车床 as a word, above 数控车床
+
+
+def test_mixed_runs_match_exactly(index: EvidenceIndex) -> None:
+    assert sorted(codes(index, "CK6150")) == ["KSRSJ-WS·2021-D30-0002", "KSRSJ-WS·2022-D30-0003"]
+    assert codes(index, "CK6140") == ["KSRSJ-WS·2022-D30-0001"]
+    assert codes(index, "CK615") == []
+    assert codes(index, "S000032050000231001") == ["KSRSJ-WS·2021-D30-0001"]
+    assert codes(index, "91320583MA1KJ88011") == ["KSRSJ-WS·2022-D30-0002"]
+    assert codes(index, "2019年6月18日") == ["KSRSJ-WS·2022-D30-0001"]
+
+
+def test_full_and_half_width_match(index: EvidenceIndex) -> None:
+    assert sorted(codes(index, "ＣＫ６１５０")) == sorted(codes(index, "ck6150")) == sorted(codes(index, "CK6150"))
+    assert len(codes(index, "CK6150")) == 2
+
+
+def test_phrases_or_and_exclusion(index: EvidenceIndex) -> None:
+    assert codes(index, '"型号CK6150"') == ["KSRSJ-WS·2021-D30-0002"]
+    assert codes(index, "数控车床 VMC850") == ["KSRSJ-WS·2021-D30-0002"]
+    assert sorted(codes(index, "营业执照 OR 花名册")) == ["KSRSJ-WS·2021-D30-0003", "KSRSJ-WS·2022-D30-0002"]
+    assert codes(index, "技师 -高级技师") == ["KSRSJ-WS·2021-D30-0003"]  # exclusion works for Chinese terms
+    assert codes(index, "控车 -CK6150") == ["KSRSJ-WS·2021-D30-0001"]
+
+
+def test_filters(index: EvidenceIndex) -> None:
+    assert codes(index, "证书编号", year=2021, applicant="鹿城职校") == ["KSRSJ-WS·2021-D30-0003"]
+    assert codes(index, "车床", type_="equipment_list", year=2022) == ["KSRSJ-WS·2022-D30-0001"]
+
+
+def test_snippets_mark_the_matches(index: EvidenceIndex) -> None:
+    hit = index.search("数控车床 VMC850")[0]
+    assert "<mark>数控车床</mark>" in hit.snippet and "<mark>VMC850</mark>" in hit.snippet
+    width = index.search("CK6150", year=2022)[0]
+    assert "<mark>ＣＫ６１５０</mark>" in width.snippet  # marked in the page's own characters
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ('"数控', "quote is not closed"),
+        ("OR 技师", "OR needs a word"),
+        ("-技师", "nothing to search for"),
+        ("：，。", "nothing to search for"),
+    ],
+)
+def test_bad_queries_say_why(index: EvidenceIndex, query: str, says: str) -> None:
+    with pytest.raises(BadInputError, match=says):
+        index.search(query)
+
+
+def test_rebuild_check_and_update(tmp_path: Path) -> None:
+    docs = [PageDoc(code, year, a, a, kind, kind, 1, "/p", text) for code, year, a, kind, text in PAGES]
+    ix = EvidenceIndex(tmp_path / "index")
+    assert ix.check(docs) == (sorted(d.key for d in docs), [])
+    assert ix.update(docs[:4]) == (4, 0)
+    assert ix.check(docs) == ([docs[4].key, docs[5].key], [])
+    assert ix.update(docs[2:]) == (2, 2)  # adds the two new, drops the two the archive no longer has
+    assert ix.check(docs[2:]) == ([], [])
+    import shutil
+
+    shutil.rmtree(tmp_path / "index")
+    with pytest.raises(BadInputError, match="run 'docgen index rebuild'"):
+        EvidenceIndex(tmp_path / "index").search("技师")
+    assert ix.rebuild(docs) == 6
+    assert codes(ix, "王建国") == ["KSRSJ-WS·2021-D30-0001"]
+
+
+def test_a_searcher_sees_the_last_commit_while_a_writer_works(index: EvidenceIndex, tmp_path: Path) -> None:
+    from whoosh import index as whoosh_index
+
+    ix = EvidenceIndex(tmp_path / "live")
+    ix.rebuild([PageDoc("A-WS·2021-Y-0001", 2021, "甲", "甲", "other", "other", 1, "/p", "第一份 公示名单")])
+    writer = whoosh_index.open_dir(str(ix.folder)).writer()
+    writer.add_document(
+        **PageDoc("A-WS·2021-Y-0002", 2021, "乙", "乙", "other", "other", 1, "/p", "第二份 公示名单").fields()
+    )
+    assert [h.archival_code for h in ix.search("公示名单")] == ["A-WS·2021-Y-0001"]  # the writer holds its lock
+    writer.commit()
+    assert sorted(h.archival_code for h in ix.search("公示名单")) == ["A-WS·2021-Y-0001", "A-WS·2021-Y-0002"]
+
+
+def test_search_command_json_and_no_match(tmp_path: Path) -> None:
+    from docgen.workspace import init_workspace
+    from tests.conftest import run
+
+    ws = init_workspace(tmp_path / "ws", "kunshan-2021").root
+    docs = [PageDoc(code, year, a, a, kind, kind, 1, "/p", text) for code, year, a, kind, text in PAGES]
+    EvidenceIndex(ws / "index").rebuild(docs)
+    result = run("-w", ws, "search", "技师", "-高级技师", "--json")
+    assert result.exit_code == 0, result.stderr
+    hits = json.loads(result.output)
+    assert [h["archival_code"] for h in hits] == ["KSRSJ-WS·2021-D30-0003"]
+    assert set(hits[0]) >= {"archival_code", "applicant", "type", "year", "page", "score", "snippet", "path"}
+    none = run("-w", ws, "search", "不存在的词")
+    assert none.exit_code == 1 and "no page matches" in none.output
