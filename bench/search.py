@@ -208,6 +208,11 @@ def main() -> None:
         start = time.perf_counter()
         ours.rebuild(docs, procs=args.procs)
         ours_build = time.perf_counter() - start
+        print(
+            f"docgen index: built in {ours_build:.0f} s ({len(docs) / ours_build:.0f} pages/s), "
+            f"{size_mb(tmp / 'docgen'):.0f} MB",
+            flush=True,
+        )
 
         plain_schema = Schema(key=ID(stored=True), year=ID(stored=True), text=TEXT(stored=True))
         (tmp / "plain").mkdir()
@@ -218,6 +223,11 @@ def main() -> None:
                 for d in docs[batch : batch + 5000]:
                     writer.add_document(key=d.key, year=str(d.year), text=d.text)
         plain_build = time.perf_counter() - start
+        print(
+            f"plain index: built in {plain_build:.0f} s ({len(docs) / plain_build:.0f} pages/s), "
+            f"{size_mb(tmp / 'plain'):.0f} MB",
+            flush=True,
+        )
 
         def ours_search(text: str, filtered: bool) -> None:
             for hit in ours.search(text, year=2021 if filtered else None, limit=10):
