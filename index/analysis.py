@@ -57,7 +57,12 @@ def bigram_tokens(text: str) -> Iterator[tuple[str, int, int]]:
             yield run, start, match.end()
 
 
-class BigramTokenizer(Tokenizer):
+class _SpanTokenizer(Tokenizer):
+    """A Whoosh tokenizer over (text, start, end) spans of the folded value."""
+
+    def spans(self, text: str) -> Iterator[tuple[str, int, int]]:
+        raise NotImplementedError
+
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
@@ -78,7 +83,7 @@ class BigramTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (text, start, end) in enumerate(bigram_tokens(fold(value))):
+        for pos, (text, start, end) in enumerate(self.spans(fold(value))):
             token.text = text
             token.boost = 1.0
             token.stopped = False
@@ -89,6 +94,11 @@ class BigramTokenizer(Tokenizer):
             if chars:
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
+
+
+class BigramTokenizer(_SpanTokenizer):
+    def spans(self, text: str) -> Iterator[tuple[str, int, int]]:
+        return bigram_tokens(text)
 
 
 _jieba_ready = False
@@ -107,31 +117,6 @@ def jieba_words(text: str) -> Iterator[str]:
             yield word
 
 
-class WordTokenizer(Tokenizer):
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, word in enumerate(jieba_words(fold(value))):
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + pos
-            yield token
+class WordTokenizer(_SpanTokenizer):
+    def spans(self, text: str) -> Iterator[tuple[str, int, int]]:
+        return ((word, 0, 0) for word in jieba_words(text))  # no positions or offsets are used
