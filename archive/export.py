@@ -44,7 +44,7 @@ def catalogue_csv(archive: Archive, year: int) -> str:
 def export_year(archive: Archive, year: int, out: Path, extra: dict[str, Path] | None = None) -> Path:
     """Write `out` as a bag of the year's archive (and `extra` folders, by name); nothing is left half-made."""
     out = Path(out)
-    if out.exists() and any(out.iterdir()) if out.is_dir() else out.exists():
+    if out.is_file() or (out.is_dir() and any(out.iterdir())):
         raise BadInputError(f"{out}: already exists; export into a new folder")
     if not archive.year_dir(year).is_dir():
         raise BadInputError(f"{year}: no such year in {archive.root}")

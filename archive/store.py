@@ -24,6 +24,7 @@ ingest skips what is already there (same SHA-256, year and applicant).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -40,6 +41,7 @@ from archive.lock import writer_lock
 from archive.ocr import DEFAULT_LANGUAGES, check_languages, run_ocr, versions, without_forms
 from archive.record import RECORD_FILE, ArchiveCopy, ItemRecord, OcrInfo, OriginalFile, checksum_files, sha256_of
 from archive.sniff import Identified, identify
+from archive.text import page_texts
 from docgen import credit_code
 from docgen.atomic import write_all_atomically
 from docgen.errors import BadInputError, did_you_mean
@@ -266,8 +268,6 @@ class Archive:
             item.notes.append(f"OCR failed: {exc.message}; the original is kept, run 'docgen archive retry'")
             copy.unlink(missing_ok=True)
         else:
-            from archive.text import page_texts
-
             item.pdfa = outcome.pdfa
             if outcome.note:
                 item.notes.append(outcome.note)
@@ -331,8 +331,6 @@ class Archive:
 
     def _take_item_number(self, year: int) -> int:
         """The next 件号 of the year, recorded before use so that it is never given twice."""
-        import json
-
         path = self.year_dir(year) / YEAR_FILE
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"year": year, "next_item": 1}
         number = int(data["next_item"])

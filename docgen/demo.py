@@ -9,8 +9,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from docgen.applicant import load_applicant
 from docgen.assessment import load_assessment_sheet, score
 from docgen.documents.kinds import KINDS
@@ -21,7 +19,7 @@ from docgen.evidence import open_index, refresh_index
 from docgen.paths import project_folder
 from docgen.policy_registry import load_policy
 from docgen.verdict import number_text
-from docgen.workspace import WORKSPACE_FILE, open_workspace
+from docgen.workspace import WORKSPACE_FILE, init_workspace, open_workspace
 from docgen.yearly import check_yearly, load_yearly_report
 
 PROGRAMMES = {"kunshan-2021": "kunshan", "hangzhou-2024": "hangzhou"}
@@ -43,12 +41,9 @@ def run_demo(root: Path, *, pdf: bool = True, scans: bool = True) -> DemoReport:
     report = DemoReport(root)
     for policy_id, folder in PROGRAMMES.items():
         ws_root = root / policy_id
+        if not (ws_root / WORKSPACE_FILE).exists():
+            init_workspace(ws_root, policy_id, f"sample workspace ({policy_id})")
         data = ws_root / "data"
-        data.mkdir(parents=True, exist_ok=True)
-        (ws_root / WORKSPACE_FILE).write_text(
-            yaml.safe_dump({"policy": policy_id, "title": f"sample workspace ({policy_id})"}, allow_unicode=True),
-            encoding="utf-8",
-        )
         for source in sorted((project_folder("examples") / folder).glob("*.yaml")):
             shutil.copyfile(source, data / source.name)
         _check_workspace(ws_root, report)

@@ -10,10 +10,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from pydantic import Field
 
 from docgen.datafiles import Strict, load_model
 from docgen.errors import BadInputError
+from docgen.paths import PROJECT_ROOT
 
 WORKSPACE_FILE = "docgen.yaml"
 ENV_VAR = "DOCGEN_WORKSPACE"
@@ -77,8 +79,6 @@ def init_workspace(root: Path, policy: str, title: str | None = None) -> Workspa
         raise BadInputError(f"{root}: already a workspace ({WORKSPACE_FILE} exists)")
     if root.exists() and not root.is_dir():
         raise BadInputError(f"{root}: exists and is not a folder")
-    from docgen.paths import PROJECT_ROOT
-
     resolved = root.resolve()
     if resolved == PROJECT_ROOT or any(
         resolved.is_relative_to(PROJECT_ROOT / code) for code in ("docgen", "archive", "index", "templates", "tests")
@@ -88,8 +88,6 @@ def init_workspace(root: Path, policy: str, title: str | None = None) -> Workspa
     root.mkdir(parents=True, exist_ok=True)
     for folder in FOLDERS:
         (root / folder).mkdir(exist_ok=True)
-    import yaml
-
     text = yaml.safe_dump(settings.model_dump(exclude_none=True), allow_unicode=True, sort_keys=False)
     (root / WORKSPACE_FILE).write_text(text, encoding="utf-8")
     return open_workspace(root)
