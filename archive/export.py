@@ -41,8 +41,13 @@ def catalogue_csv(archive: Archive, year: int) -> str:
     return "\ufeff" + out.getvalue()
 
 
+def _locks(folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if n == ".lock"]
+
+
 def export_year(archive: Archive, year: int, out: Path, extra: dict[str, Path] | None = None) -> Path:
-    """Write `out` as a bag of the year's archive (and `extra` folders, by name); nothing is left half-made."""
+    """Write `out` as a bag of the year's archive (and `extra` files and folders, by name in the bag);
+    nothing is left half-made."""
     out = Path(out)
     if out.is_file() or (out.is_dir() and any(out.iterdir())):
         raise BadInputError(f"{out}: already exists; export into a new folder")
@@ -55,8 +60,11 @@ def export_year(archive: Archive, year: int, out: Path, extra: dict[str, Path] |
         partial = out.parent / f".{out.name}.{uuid.uuid4().hex}.partial"
         try:
             shutil.copytree(archive.year_dir(year), partial / "archive" / str(year), copy_function=shutil.copyfile)
-            for name, folder in (extra or {}).items():
-                shutil.copytree(folder, partial / name, copy_function=shutil.copyfile)
+            for name, source in (extra or {}).items():
+                if source.is_dir():
+                    shutil.copytree(source, partial / name, copy_function=shutil.copyfile, ignore=_locks)
+                else:
+                    shutil.copyfile(source, partial / name)
             (partial / CATALOGUE).write_text(catalogue_csv(archive, year), encoding="utf-8")
             bag = bagit.make_bag(
                 str(partial),

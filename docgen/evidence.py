@@ -4,6 +4,7 @@ index nothing of OCR; this module feeds one from the other."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from archive import Archive
 from docgen.policy_registry import choose_policy
@@ -35,6 +36,18 @@ def archived_pages(archive: Archive) -> Iterator[PageDoc]:
                 str(path),
                 (folder / page_file).read_text(encoding="utf-8"),
             )
+
+
+def year_records(workspace: Workspace, year: int) -> dict[str, Path]:
+    """The year's files kept beside its evidence in an export (those that exist), by name in the bag."""
+    root = workspace.root
+    candidates = {
+        f"campaign-{year}.yaml": root / "campaigns" / f"{year}.yaml",
+        "applicants": root / "applicants" / str(year),
+        "decisions": root / "decisions" / str(year),
+        "documents": root / "output" / str(year),
+    }
+    return {name: path for name, path in candidates.items() if path.exists()}
 
 
 def refresh_index(workspace: Workspace) -> tuple[int, int]:

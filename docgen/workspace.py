@@ -69,7 +69,18 @@ def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Wor
     return None
 
 
-FOLDERS = ("applicants", "data", "archive", "index", "output", "templates", "policies", "holidays")
+FOLDERS = (
+    "campaigns",
+    "applicants",
+    "decisions",
+    "data",
+    "archive",
+    "index",
+    "output",
+    "templates",
+    "policies",
+    "holidays",
+)
 
 
 def init_workspace(root: Path, policy: str, title: str | None = None) -> Workspace:

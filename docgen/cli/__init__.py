@@ -109,6 +109,16 @@ def main() -> None:
 
 
 # Subcommands register themselves on `cli` when imported.
-from docgen.cli import archive_cmds, document_cmds, policy_cmds, rule_cmds, search_cmds  # noqa: E402
+from docgen.cli import archive_cmds, cycle_cmds, document_cmds, policy_cmds, rule_cmds, search_cmds  # noqa: E402
 
-__all__ = ["archive_cmds", "cli", "document_cmds", "main", "pass_state", "policy_cmds", "rule_cmds", "search_cmds"]
+__all__ = [
+    "archive_cmds",
+    "cli",
+    "cycle_cmds",
+    "document_cmds",
+    "main",
+    "pass_state",
+    "policy_cmds",
+    "rule_cmds",
+    "search_cmds",
+]

@@ -12,8 +12,9 @@ from archive import Archive, FileResult, IngestOptions, IngestSummary, export_ye
 from archive.ocr import DEFAULT_LANGUAGES
 from docgen.cli import State, cli, pass_state
 from docgen.cli.output import echo_json
+from docgen.cycle.campaign import draft_campaign
 from docgen.errors import BadInputError, ExitCode
-from docgen.evidence import open_archive, refresh_index
+from docgen.evidence import open_archive, refresh_index, year_records
 from docgen.policy_registry import load_policy
 from docgen.workspace import Workspace, init_workspace
 
@@ -22,16 +23,23 @@ from docgen.workspace import Workspace, init_workspace
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--policy", "-p", "policy_name", required=True, metavar="NAME", help="The programme of this workspace.")
 @click.option("--title", help="A title for the workspace.")
-def init_cmd(folder: Path, policy_name: str, title: str | None) -> None:
-    """Create a workspace: docgen.yaml and the folders for applicants, archive, index and output.
+@click.option("--year", type=click.IntRange(2000, 2100), help="The first campaign's year. Default: the policy's.")
+def init_cmd(folder: Path, policy_name: str, title: str | None, year: int | None) -> None:
+    """Create a workspace: docgen.yaml, the first year's campaign draft, and the folders docgen uses.
 
     \b
     Example:
       docgen init ks2021 --policy kunshan-2021
     """
-    load_policy(policy_name)
+    policy = load_policy(policy_name)
     workspace = init_workspace(folder, policy_name, title)
     click.echo(f"created workspace {workspace.root} ({policy_name})")
+    try:
+        drafted = draft_campaign(workspace, year or policy.source.date.year)
+    except BadInputError as exc:
+        click.echo(f"no campaign drafted: {exc.message}", err=True)
+    else:
+        click.echo(f"drafted {drafted.relative_to(workspace.root)}: check it, then 'docgen open'")
 
 
 def workspace_of(state: State) -> Workspace:
@@ -230,13 +238,14 @@ def unseal_cmd(state: State, year: int, force: bool, reason: str) -> None:
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="A new folder.")
 @pass_state
 def export_cmd(state: State, year: int, out: Path) -> None:
-    """Export a year as a BagIt bag: originals, PDF/As, page texts, records and the 归档文件目录 CSV.
+    """Export a year as a BagIt bag: the evidence (originals, PDF/As, page texts, records, the
+    归档文件目录 CSV) with the year's campaign, applicant files, decisions and generated documents.
 
     \b
     Example:
       docgen archive export 2021 -o ks2021-bag && bagit.py --validate ks2021-bag
     """
-    path = export_year(archive_of(state), year, out)
+    path = export_year(archive_of(state), year, out, extra=year_records(workspace_of(state), year))
     click.echo(f"exported {year} to {path}")
 
 

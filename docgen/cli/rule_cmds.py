@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -239,10 +240,12 @@ def _score_text(result: AssessmentResult, path: Path) -> str:
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF export (LibreOffice).")
 @click.option("--no-scans", is_flag=True, help="Skip making and archiving sample scans (OCR).")
 def demo_cmd(folder: Path, no_pdf: bool, no_scans: bool) -> None:
-    """Build sample workspaces for both programmes, run every check and make every document.
+    """The main job: a sample year run end to end for both programmes, from call to revocation.
 
-    The README's first command ends with this, to show an installation working. Re-running it
-    refreshes the same folder; it refuses a non-empty folder it did not make.
+    For each programme: a workspace, fictional applicants (some pass, some fail for different
+    reasons), scans of their evidence made now and archived with OCR, every step from the call
+    to a revocation with its documents, the register, and sample searches. Re-running it starts
+    the sample workspaces afresh; it refuses a non-empty folder it did not make.
 
     \b
     Example:
@@ -250,9 +253,15 @@ def demo_cmd(folder: Path, no_pdf: bool, no_scans: bool) -> None:
     """
     from docgen.demo import run_demo
 
-    report = run_demo(folder, pdf=not no_pdf, scans=not no_scans)
-    click.echo("\n".join(report.lines))
+    started = time.monotonic()
+    report = run_demo(folder, pdf=not no_pdf, scans=not no_scans, echo=click.echo)
+    minutes, seconds = divmod(int(time.monotonic() - started), 60)
     click.echo(
-        f"\nSample workspaces are in {report.root}/ (try: docgen -w {report.root}/kunshan-2021 policy show "
-        "kunshan-2021)"
+        f"\n{report.documents} documents written, {report.pages} scanned pages archived, in {minutes} min {seconds} s."
+    )
+    ks = report.root / "kunshan-2021"
+    click.echo(
+        f"Look in {report.root}/: each workspace has campaigns/, applicants/, decisions/ (every decision, "
+        "with who, when and why), output/ (the documents by year and step), archive/ and index/.\n"
+        f"Try: docgen -w {ks} status --year 2021; docgen -w {ks} register; docgen -w {ks} search 高级技师"
     )

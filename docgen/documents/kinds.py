@@ -425,14 +425,25 @@ def summary_context(
     }
 
 
+def blank_summary_context(year: int, policy: Policy, rows: int = 8) -> dict[str, Any]:
+    """The summary table with empty rows, sent with the notice for 区镇 to fill in."""
+    columns = ["name", "kind", "district", "projects", "area", "teachers", "share", "equipment", "opinion"]
+    return {
+        "title": f"{year}年{policy.city}高技能人才公共实训基地申报汇总表",
+        "filled_by": "",
+        "filled_on": "",
+        "rows": [dict.fromkeys(columns, "") for _ in range(rows)],
+        "totals": dict.fromkeys(["area", "teachers", "share", "equipment"], ""),
+    }
+
+
 def publicity_context(
     data: PublicityData, policy: Policy, *, source: Path, workspace: Workspace | None, **_: Any
 ) -> dict[str, Any]:
     applicants = _applicants(source, data.candidates, "candidates", workspace)
     days = data.working_days or policy.publicity.working_days
     holidays = workspace.root / "holidays" if workspace else source.parent / "holidays"
-    end = add_working_days(data.date, days, start_counts=policy.publicity.start_day_counts, holidays_dir=holidays)
-    start = data.date if policy.publicity.start_day_counts else _next_day(data.date)
+    start, end = publicity_period(data.date, days, policy, holidays)
     candidates = [
         {
             "base_name": _base_name(policy, a, r),
@@ -442,7 +453,7 @@ def publicity_context(
         for r, a in zip(data.candidates, applicants, strict=True)
     ]
     opening = [
-        f"根据{policy.source.title}要求，经申报、审核和专家评审，拟将以下{len(candidates)}家单位"
+        f"根据《{policy.source.title}》要求，经申报、审核和专家评审，拟将以下{len(candidates)}家单位"
         f"认定为{data.year}年{policy.city}高技能人才公共实训基地，现予以公示："
     ]
     return {
@@ -459,8 +470,11 @@ def publicity_context(
     }
 
 
-def _next_day(day: dt.date) -> dt.date:
-    return day + dt.timedelta(days=1)
+def publicity_period(published: dt.date, days: int, policy: Policy, holidays: Path) -> tuple[dt.date, dt.date]:
+    """First and last day of a publicity of `days` working days published on `published`."""
+    counts = policy.publicity.start_day_counts
+    end = add_working_days(published, days, start_counts=counts, holidays_dir=holidays)
+    return (published if counts else published + dt.timedelta(days=1)), end
 
 
 def confirmation_context(
@@ -480,7 +494,7 @@ def confirmation_context(
     ctx.update(
         title=data.title or f"关于确认{data.year}年{policy.city}高技能人才公共实训基地的通知",
         opening=[
-            f"根据{policy.source.title}，经单位申报、审核、专家评审，{publicity}，"
+            f"根据《{policy.source.title}》，经单位申报、审核、专家评审，{publicity}，"
             f"确认以下{len(bases)}家单位为{data.year}年{policy.city}高技能人才公共实训基地，"
             f"授予“{policy.naming.plaque}”铭牌："
         ],
@@ -529,7 +543,7 @@ def assessment_context(
     ctx.update(
         title=data.title or f"关于{base}{period}考核结果的通知",
         recipients=data.recipients or base,
-        opening=[f"根据{policy.source.title}，我局对{base}{period}情况进行了考核评估，结果如下："],
+        opening=[f"根据《{policy.source.title}》，我局对{base}{period}情况进行了考核评估，结果如下："],
     )
     return ctx
 
@@ -605,12 +619,12 @@ def revocation_context(
     name = _base_name(policy, applicant, data.base)
     index = [r.id for r in policy.revocation_reasons].index(reason.id) + 1
     paragraphs = [
-        f"{applicant.name}于{chinese_date(data.confirmed_on)}经《{data.confirmed_by}》确认为“{name}”。",
+        f"{applicant.name}于{chinese_date(data.confirmed_on)}经{data.confirmed_by}文件确认为“{name}”。",
     ]
     if data.details:
         paragraphs.append(data.details)
     paragraphs.append(
-        f"根据{policy.source.title}规定，该基地存在“{reason.text.rstrip('的')}”情形"
+        f"根据《{policy.source.title}》规定，该基地存在“{reason.text.rstrip('的')}”情形"
         f"（撤销情形第{index}项），经研究，决定撤销其“{name}”资格，收回并摘除“{policy.naming.plaque}”铭牌，"
         "并向社会公告。"
     )

@@ -15,6 +15,7 @@ from docgen.documents.engine import CompiledTemplate, TemplateError, compile_tem
 from docgen.documents.kinds import KINDS, Kind, load_kind_data
 from docgen.errors import BadInputError, did_you_mean
 from docgen.paths import project_folder, safe_filename
+from docgen.policy import Policy
 from docgen.policy_registry import choose_policy, load_policy
 from docgen.tools import soffice
 from docgen.workspace import Workspace
@@ -68,19 +69,25 @@ def make(request: Request, workspace: Workspace | None = None) -> list[Path]:
         raise BadInputError(f"make {kind.name}: a data file is needed (only 'form --blank' has none)")
     data = load_kind_data(kind, request.data) if request.data is not None else None
     policy = choose_policy(request.policy or getattr(data, "policy", None), workspace)
+    rendered = render_kind(kind, data, policy, request, workspace)
+    if request.pdf:
+        rendered = with_pdfs(rendered)
+    write_all_atomically(rendered)
+    return [path for path, _ in rendered]
+
+
+def render_kind(
+    kind: Kind, data: Any, policy: Policy, request: Request, workspace: Workspace | None
+) -> list[tuple[Path, bytes]]:
+    """The .docx contents of one request, not yet written (callers write them with what goes along)."""
     contexts = kind.context(data, policy, source=request.data, workspace=workspace)
     path = template_path(kind.name, workspace)
     outputs = _outputs(kind, request, contexts)
     if len(outputs) > 1:
         blobs = render_many(path, [ctx for _, ctx in outputs])
-        rendered = [(out, blob) for (out, _), blob in zip(outputs, blobs, strict=True)]
-    else:
-        template = compiled_template(path)
-        rendered = [(out, render_docx(template, ctx)) for out, ctx in outputs]
-    if not request.pdf:
-        write_all_atomically(rendered)
-        return [path for path, _ in rendered]
-    return _with_pdf(rendered)
+        return [(out, blob) for (out, _), blob in zip(outputs, blobs, strict=True)]
+    template = compiled_template(path)
+    return [(out, render_docx(template, ctx)) for out, ctx in outputs]
 
 
 def _outputs(kind: Kind, request: Request, contexts: Any) -> list[tuple[Path, dict[str, Any]]]:
@@ -121,12 +128,12 @@ def _pdf_bytes(docx_blobs: list[bytes]) -> list[bytes]:
         return [pdf.read_bytes() for pdf in soffice.convert_to_pdf(staged, Path(scratch))]
 
 
-def _with_pdf(rendered: list[tuple[Path, bytes]]) -> list[Path]:
-    """Nothing is written unless every PDF was made."""
-    pdfs = _pdf_bytes([blob for _, blob in rendered])
-    converted = [(path.with_suffix(".pdf"), pdf) for (path, _), pdf in zip(rendered, pdfs, strict=True)]
-    write_all_atomically(rendered + converted)
-    return [p for path, _ in rendered for p in (path, path.with_suffix(".pdf"))]
+def with_pdfs(rendered: list[tuple[Path, bytes]]) -> list[tuple[Path, bytes]]:
+    """Each .docx with its PDF beside it, converted in one LibreOffice run (nothing written yet)."""
+    docx = [(path, blob) for path, blob in rendered if path.suffix == ".docx"]
+    pdfs = _pdf_bytes([blob for _, blob in docx])
+    converted = [(path.with_suffix(".pdf"), pdf) for (path, _), pdf in zip(docx, pdfs, strict=True)]
+    return [pair for (path, blob), pdf in zip(docx, converted, strict=True) for pair in ((path, blob), pdf)]
 
 
 def export_pdfs(documents: list[Path]) -> list[Path]:

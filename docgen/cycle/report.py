@@ -1,0 +1,163 @@
+"""What `docgen status` and `docgen register` show, as plain data (the CLI only prints it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from docgen.cycle.campaign import campaign_years
+from docgen.cycle.state import YearState
+from docgen.cycle.steps import Cycle
+
+
+def default_year(cycle: Cycle) -> int:
+    """The newest year with a campaign or a decision."""
+    years = set(campaign_years(cycle.workspace)) | set(cycle.standing.years)
+    if not years:
+        return cycle.policy.source.date.year
+    return max(years)
+
+
+def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
+    state: YearState = cycle.year(year)
+    applicants = list(state.applicants.values())
+    steps: list[dict[str, Any]] = [
+        {"step": "open", "name": "发布申报通知", "done": state.opened is not None, "detail": _when(state.opened)},
+        {"step": "receive", "name": "受理申报", "done": bool(applicants), "detail": f"{len(applicants)} received"},
+    ]
+    if state.has_preliminary:
+        recommended = sum(1 for a in applicants if a.recommended)
+        reviewed = sum(1 for a in applicants if a.preliminary)
+        steps.append(
+            {
+                "step": "preliminary",
+                "name": "区镇初审",
+                "done": bool(applicants) and reviewed == len(applicants),
+                "detail": f"{reviewed}/{len(applicants)} reviewed, {recommended} recommended",
+            }
+        )
+    in_review = state.in_expert_review()
+    decided = sum(1 for a in in_review if a.expert)
+    steps.append(
+        {
+            "step": "expert",
+            "name": "专家评审",
+            "done": bool(in_review) and decided == len(in_review),
+            "detail": f"{decided}/{len(in_review)} decided, {sum(1 for a in applicants if a.candidate)} candidates",
+        }
+    )
+    objections = [o for a in applicants for o in a.objections]
+    open_objections = [o for a in applicants for o in a.open_objections]
+    steps.append(
+        {
+            "step": "publicity",
+            "name": "公示",
+            "done": state.publicity is not None,
+            "detail": (
+                f"{state.publicity.details['start']} – {state.publicity.details['end']}, "
+                f"{len(objections)} objections, {len(open_objections)} open"
+                if state.publicity
+                else ""
+            ),
+        }
+    )
+    confirmed = len(state.confirmation.details["bases"]) if state.confirmation else 0
+    steps.append(
+        {
+            "step": "confirmation",
+            "name": "发文确认并挂牌",
+            "done": state.confirmation is not None,
+            "detail": f"{confirmed} bases, {state.confirmation.details['doc_number']}" if state.confirmation else "",
+        }
+    )
+    bases = list(cycle.standing.bases.values())
+    return {
+        "programme": cycle.policy.id,
+        "year": year,
+        "steps": steps,
+        "next": state.next_step(),
+        "register": {
+            "active": sum(1 for b in bases if b.state == "active"),
+            "revoked": sum(1 for b in bases if b.state == "revoked"),
+        },
+        "applicants": [
+            {
+                "unit": a.unit,
+                "credit_code": a.code,
+                "stage": _stage(a, state),
+            }
+            for a in applicants
+        ],
+    }
+
+
+def _when(decision: Any) -> str:
+    return f"{decision.date} by {decision.by} ({decision.id})" if decision else ""
+
+
+def _stage(a: Any, state: YearState) -> str:
+    if state.confirmation and any(b["code"] == a.code for b in state.confirmation.details["bases"]):
+        return "confirmed"
+    if a.withdrawn:
+        return "withdrawn after an objection"
+    if a.expert:
+        return "candidate" if a.candidate else "not selected by the experts"
+    if state.has_preliminary:
+        if a.preliminary is None:
+            return "awaiting preliminary review"
+        if not a.recommended:
+            return "not recommended"
+    return "awaiting expert review"
+
+
+REGISTER_COLUMNS = [
+    "base_name",
+    "unit",
+    "credit_code",
+    "year",
+    "confirmed_on",
+    "confirmed_by",
+    "assessments",
+    "state",
+    "revoked_on",
+    "revoked_by",
+    "revocation_reason",
+]
+
+
+def register_rows(cycle: Cycle) -> list[dict[str, Any]]:
+    rows = []
+    for base in sorted(cycle.standing.bases.values(), key=lambda b: (b.year, b.confirmation.id, b.unit)):
+        revocation = base.revocation
+        rows.append(
+            {
+                "base_name": base.base_name,
+                "unit": base.unit,
+                "credit_code": base.code,
+                "year": base.year,
+                "confirmed_on": base.confirmation.date.isoformat(),
+                "confirmed_by": base.confirmation.details["doc_number"],
+                "assessments": [
+                    {"period": a.details["period"], "result": a.outcome, "date": a.date.isoformat(), "id": a.id}
+                    for a in base.assessments
+                ],
+                "state": base.state,
+                "revoked_on": revocation.date.isoformat() if revocation else None,
+                "revoked_by": revocation.details["doc_number"] if revocation else None,
+                "revocation_reason": revocation.details["ground_text"] if revocation else None,
+            }
+        )
+    return rows
+
+
+def register_csv(rows: list[dict[str, Any]]) -> str:
+    """UTF-8 with BOM so Excel and WPS read the Chinese; assessments as 'period:result' joined by ；."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, REGISTER_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        flat = dict(row)
+        flat["assessments"] = "；".join(f"{a['period']}:{a['result']}" for a in row["assessments"])
+        writer.writerow({k: "" if v is None else v for k, v in flat.items()})
+    return "\ufeff" + out.getvalue()
