@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -38,10 +38,11 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def kunshan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def kunshan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A Kunshan workspace run from the call to the confirmation, one command at a time."""
     ws = tmp_path_factory.mktemp("cycle") / "ks"
-    os.environ["DOCGEN_USER"] = "韩睿"
+    env = pytest.MonkeyPatch()
+    env.setenv("DOCGEN_USER", "韩睿")
     ok("init", ws, "--policy", "kunshan-2021")
     w = ("-w", ws)
     ok(*w, "open")
@@ -55,7 +56,8 @@ def kunshan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ok(*w, "expert", "昆山花桥技工学校", "--candidate", "--reason", "师资达标")
     ok(*w, "expert", "昆山市鹿城职业技术学校", "--not-candidate", "--reason", "师资占比不足")
     ok(*w, "publicise", "--date", "2022-01-12")
-    return ws
+    yield ws
+    env.undo()
 
 
 def test_each_step_records_who_when_why_and_the_documents_use_the_workspace(kunshan: Path) -> None:

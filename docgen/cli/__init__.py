@@ -109,7 +109,15 @@ def main() -> None:
 
 
 # Subcommands register themselves on `cli` when imported.
-from docgen.cli import archive_cmds, cycle_cmds, document_cmds, policy_cmds, rule_cmds, search_cmds  # noqa: E402
+from docgen.cli import (  # noqa: E402
+    archive_cmds,
+    cycle_cmds,
+    document_cmds,
+    policy_cmds,
+    review_cmds,
+    rule_cmds,
+    search_cmds,
+)
 
 __all__ = [
     "archive_cmds",
@@ -119,6 +127,7 @@ __all__ = [
     "main",
     "pass_state",
     "policy_cmds",
+    "review_cmds",
     "rule_cmds",
     "search_cmds",
 ]

@@ -23,7 +23,8 @@ Kinds:
 {_KIND_LIST}
 
 DATA is a YAML file (see examples/*/doc-KIND.yaml); for 'form' it is an applicant file, or
-leave it out with --blank. Documents follow GB/T 9704-2012 and use the workspace's
+leave it out with --blank; for 'worksheet' it is an applicant file whose archived evidence
+the worksheet cross-checks (see 'docgen review'). Documents follow GB/T 9704-2012 and use the workspace's
 templates/KIND.docx if it has one. Nothing is written unless everything succeeds.
 
 \b
@@ -32,6 +33,7 @@ Examples:
   docgen make form examples/kunshan/applicant-pass.yaml -o form.docx
   docgen make form --blank --policy hangzhou-2024 -o blank-form.docx
   docgen make plaque examples/hangzhou/doc-plaque.yaml --all -o plaques/
+  docgen make worksheet applicants/2021/91320583MA1KJ88011.yaml --year 2021 -o 底稿.docx
 """,
 )
 @click.argument("kind", type=click.Choice(list(KINDS)), metavar="KIND")
@@ -55,6 +57,7 @@ Examples:
 @click.option("--blank", is_flag=True, help="form only: the blank form to send out with the notice.")
 @click.option("--all", "all_bases", is_flag=True, help="plaque only: one file per base into the -o folder.")
 @click.option("--base", metavar="NAME", help="plaque only: the one base (unit or base name) to make.")
+@click.option("--year", type=click.IntRange(2000, 2100), help="worksheet only: the evidence year (default: newest).")
 @pass_state
 def make_cmd(
     state: State,
@@ -66,12 +69,17 @@ def make_cmd(
     blank: bool,
     all_bases: bool,
     base: str | None,
+    year: int | None,
 ) -> None:
+    if year is not None and kind != "worksheet":
+        raise click.UsageError("--year is for 'make worksheet'")
+    if kind == "worksheet" and data is None:
+        raise click.UsageError("make worksheet needs an applicant file")
     if blank and (kind != "form" or data is not None):
         raise click.UsageError("--blank is for 'make form' without a data file")
     if kind == "form" and data is None and not blank:
         raise click.UsageError("make form needs an applicant file, or --blank")
-    written = make(Request(kind, data, out, policy_name, pdf, all_bases, base), state.workspace)
+    written = make(Request(kind, data, out, policy_name, pdf, all_bases, base, year), state.workspace)
     for path in written:
         click.echo(f"wrote {path}")
 

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 
 from docgen.applicant import Applicant, Teacher, load_applicant
 from docgen.assessment import load_assessment_sheet, score
+from docgen.crosscheck.review import Review
 from docgen.datafiles import Strict, load_model
 from docgen.documents.docnumber import DocNumber, chinese_date, chinese_numeral_date, heading_number
 from docgen.documents.workdays import add_working_days
@@ -638,6 +639,45 @@ def revocation_context(
     return ctx
 
 
+_CLAIM_KINDS = {"teacher": "师资", "equipment": "设备", "site": "场地", "unit": "单位"}
+_VERDICTS = {"backed": "有据", "near match": "近似", "contradicted": "矛盾", "not found": "未找到"}
+
+
+def worksheet_context(
+    data: Applicant, policy: Policy, *, workspace: Workspace | None, year: int | None = None, **_: Any
+) -> dict[str, Any]:
+    """评审工作底稿 from the cross-check of the applicant against its archived evidence."""
+    from docgen.crosscheck.review import review
+    from docgen.evidence import open_archive
+
+    if workspace is None:
+        raise BadInputError("make worksheet: the evidence is in a workspace's archive; work inside one or pass -w DIR")
+    return worksheet_context_of(review(data, policy, open_archive(workspace), year))
+
+
+def worksheet_context_of(result: Review) -> dict[str, Any]:
+    claims = [
+        {
+            "kind": _CLAIM_KINDS[c.kind] + (f"（{c.project}）" if c.project else ""),
+            "claim": c.claim,
+            "verdict": f"{_VERDICTS[c.match.value]}（{c.match.value}）",
+            "detail": c.detail,
+            "evidence": "；".join(f"{e.archival_code} 第{e.page}页" for e in c.evidence),
+        }
+        for c in result.claims
+    ]
+    summary = [f"{s.condition}：{s.detail}（{s.verdict.value}）" for s in result.summaries]
+    return {
+        "title": f"{result.applicant.name}申报材料评审工作底稿",
+        "unit": result.applicant.name,
+        "credit_code": result.applicant.credit_code,
+        "year": str(result.year),
+        "pages": str(result.pages),
+        "summary": summary,
+        "claims": claims,
+    }
+
+
 KINDS: dict[str, Kind] = {
     "notice": Kind("notice", "申报通知", NoticeData, notice_context),
     "form": Kind("form", "申报表", None, form_context),
@@ -647,11 +687,12 @@ KINDS: dict[str, Kind] = {
     "plaque": Kind("plaque", "铭牌", PlaqueData, plaque_contexts),
     "assessment": Kind("assessment", "考核结果通知", AssessmentDocData, assessment_context),
     "revocation": Kind("revocation", "撤销通知", RevocationData, revocation_context),
+    "worksheet": Kind("worksheet", "评审工作底稿", None, worksheet_context),
 }
 
 
 def load_kind_data(kind: Kind, path: Path) -> Any:
-    if kind.name == "form":
+    if kind.name in ("form", "worksheet"):
         return load_applicant(path)
     assert kind.model is not None
     return load_model(path, kind.model)

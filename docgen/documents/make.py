@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docgen.applicant import load_applicant
 from docgen.atomic import write_all_atomically
+from docgen.crosscheck.review import review_pages
 from docgen.datafiles import read_yaml
 from docgen.documents import layout
 from docgen.documents.batch import render_many
 from docgen.documents.engine import CompiledTemplate, TemplateError, compile_template, name_locations, render
-from docgen.documents.kinds import KINDS, Kind, load_kind_data
+from docgen.documents.kinds import KINDS, Kind, load_kind_data, worksheet_context_of
 from docgen.errors import BadInputError, did_you_mean
 from docgen.paths import project_folder, safe_filename
 from docgen.policy import Policy
@@ -60,6 +62,7 @@ class Request:
     pdf: bool = False
     all_bases: bool = False
     base: str | None = None
+    year: int | None = None  # the evidence year a worksheet reviews (default: the newest)
 
 
 def make(request: Request, workspace: Workspace | None = None) -> list[Path]:
@@ -80,7 +83,7 @@ def render_kind(
     kind: Kind, data: Any, policy: Policy, request: Request, workspace: Workspace | None
 ) -> list[tuple[Path, bytes]]:
     """The .docx contents of one request, not yet written (callers write them with what goes along)."""
-    contexts = kind.context(data, policy, source=request.data, workspace=workspace)
+    contexts = kind.context(data, policy, source=request.data, workspace=workspace, year=request.year)
     path = template_path(kind.name, workspace)
     outputs = _outputs(kind, request, contexts)
     if len(outputs) > 1:
@@ -186,6 +189,10 @@ def sample_contexts(kind: Kind) -> list[dict[str, Any]]:
     contexts: list[dict[str, Any]] = []
     for folder, policy_id in (("kunshan", "kunshan-2021"), ("hangzhou", "hangzhou-2024")):
         policy = load_policy(policy_id)
+        if kind.name == "worksheet":
+            applicant = load_applicant(examples / folder / "applicant-pass.yaml")
+            contexts.append(worksheet_context_of(review_pages(applicant, policy, policy.source.date.year, [])))
+            continue
         if kind.name == "form":
             contexts.append(kind.context(None, policy))
             source = examples / folder / "applicant-pass.yaml"

@@ -341,6 +341,35 @@ def summary(doc: Document) -> None:
         total.cells[col].paragraphs[0].style = doc.styles["GW Table"]
 
 
+def worksheet(doc: Document) -> None:
+    """评审工作底稿: each claim, what the evidence says, and a column for the reviewer's own note."""
+    gw.title(doc, "{{ title }}")
+    gw.blank(doc)
+    gw.para(
+        doc,
+        "申报单位：{{ unit }}（{{ credit_code }}）    证据年度：{{ year }}    证据页数：{{ pages }}",
+        "GW Recipients",
+    )
+    gw.control(doc, "for s in summary")
+    gw.para(doc, "{{ s }}", "GW Body")
+    gw.control(doc, "endfor")
+    widths = [10, 22, 48, 20, 50, 40, 1]
+    widths[-1] = 225 - sum(widths[:-1])  # the landscape type area is 225 mm wide
+    heads = ["序号", "类别", "申报内容", "核验结果", "说明", "证据（档号 页）", "评审人意见"]
+    cells = [
+        "{{ loop.index }}",
+        "{{ c.kind }}",
+        "{{ c.claim }}",
+        "{{ c.verdict }}",
+        "{{ c.detail }}",
+        "{{ c.evidence }}",
+        "",
+    ]
+    loop_table(doc, widths, heads, "for c in claims", cells, left_columns=3)
+    gw.blank(doc)
+    gw.para(doc, "评审专家（签字）：                    日期：    年    月    日", "GW Recipients")
+
+
 KINDS: dict[str, tuple[Callable[[Document], None], bool]] = {
     # kind: (builder, landscape)
     "notice": (notice, False),
@@ -351,6 +380,7 @@ KINDS: dict[str, tuple[Callable[[Document], None], bool]] = {
     "plaque": (plaque, True),
     "assessment": (assessment, False),
     "revocation": (revocation, False),
+    "worksheet": (worksheet, True),
 }
 
 

@@ -1,0 +1,454 @@
+"""The cross-check: each claim of an application against the OCR'd pages of that applicant's evidence.
+
+Claims: each teacher's certificate (name, number, level), each equipment line (model, quantity),
+the site (area, ownership), the unit (name, credit code). Verdicts, best first:
+backed, near match (one character off, or a detail not readable), contradicted, not found.
+
+Pages come from the archive (the page texts kept beside each PDF/A), only the applicant's and the
+year's, in archival order, so the same archive always gives the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from archive import Archive
+from docgen.applicant import Applicant, Equipment, Teacher
+from docgen.crosscheck.text import (
+    NearMiss,
+    areas_on_page,
+    compact,
+    identifier,
+    identifier_runs,
+    level_on_page,
+    model_in_line,
+    name_on_page,
+    near_identifier,
+    numbers_after_model,
+)
+from docgen.eligibility import qualifies
+from docgen.errors import BadInputError
+from docgen.policy import Policy, TeacherShare
+from docgen.verdict import Verdict, number_text
+
+
+class Match(StrEnum):
+    backed = "backed"
+    near = "near match"
+    contradicted = "contradicted"
+    not_found = "not found"
+
+
+_ORDER = [Match.backed, Match.near, Match.contradicted, Match.not_found]
+
+
+@dataclass(frozen=True)
+class Page:
+    archival_code: str
+    page: int
+    evidence_type: str
+    text: str
+
+    @property
+    def compact(self) -> str:
+        return compact(self.text)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    archival_code: str
+    page: int
+    snippet: str
+
+
+@dataclass
+class ClaimResult:
+    kind: str  # teacher, equipment, site, unit
+    claim: str  # what the application says, in words
+    match: Match
+    detail: str
+    evidence: list[Evidence] = field(default_factory=list)
+    project: str | None = None
+    key: str = ""  # the teacher's name, the model...
+
+
+@dataclass(frozen=True)
+class Summary:
+    condition: str
+    verdict: Verdict
+    detail: str
+
+
+@dataclass
+class Review:
+    applicant: Applicant
+    year: int
+    pages: int
+    claims: list[ClaimResult]
+    summaries: list[Summary]
+
+    def count(self, match: Match) -> int:
+        return sum(1 for c in self.claims if c.match is match)
+
+
+# --- loading pages ------------------------------------------------------------------------
+
+
+def applicant_pages(archive: Archive, applicant: Applicant, year: int | None) -> tuple[int, list[Page]]:
+    """The applicant's archived pages of `year` (default: the newest year holding any of them)."""
+    folder = archive.applicant_folder(applicant.credit_code)
+    if year is None:
+        years = [y for y in archive.years() if archive.records(y, folder)]
+        if not years:
+            raise BadInputError(f"{applicant.name}: no evidence archived for {applicant.credit_code}; ingest it first")
+        year = years[-1]
+    pages = []
+    for item, record in archive.records(year, folder):
+        for number, page_file in enumerate(record.page_files, 1):
+            text = (item / page_file).read_text(encoding="utf-8")
+            pages.append(Page(record.archival_code, number, record.evidence_type, text))
+    return year, pages
+
+
+# --- the review ---------------------------------------------------------------------------
+
+
+def review(applicant: Applicant, policy: Policy, archive: Archive, year: int | None = None) -> Review:
+    year, pages = applicant_pages(archive, applicant, year)
+    return review_pages(applicant, policy, year, pages)
+
+
+def review_pages(applicant: Applicant, policy: Policy, year: int, pages: list[Page]) -> Review:
+    prepared = [_Prepared(p) for p in pages]
+    claims: list[ClaimResult] = []
+    for project in applicant.projects:
+        for teacher in project.teachers:
+            result = check_teacher(teacher, prepared)
+            result.project = project.name
+            claims.append(result)
+        for line in project.equipment:
+            result = check_equipment(line, prepared)
+            result.project = project.name
+            claims.append(result)
+    claims += check_site(applicant, prepared)
+    claims.append(check_unit(applicant, prepared))
+    return Review(applicant, year, len(pages), claims, summarise(applicant, policy, claims))
+
+
+@dataclass
+class _Prepared:
+    page: Page
+    compact: str = ""
+    runs: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.compact = self.page.compact
+        self.runs = identifier_runs(self.compact)
+
+    def evidence(self, around: str) -> Evidence:
+        return Evidence(self.page.archival_code, self.page.page, snippet(self.page.text, around))
+
+
+def snippet(text: str, around: str, width: int = 24) -> str:
+    """The page's line holding `around` (spaces of OCR removed), shortened to about `width` characters each side."""
+    key = compact(around)
+    for line in text.splitlines():
+        folded = compact(line)
+        at = folded.find(key) if key else -1
+        if at >= 0:
+            start = max(0, at - width)
+            return ("…" if start else "") + folded[start : at + len(key) + width]
+    return compact(text)[: 2 * width]
+
+
+def _in_types(pages: list[_Prepared], *types: str) -> list[_Prepared]:
+    """Pages of the given evidence types, or every page when there are none of those."""
+    chosen = [p for p in pages if p.page.evidence_type in types]
+    return chosen or pages
+
+
+# --- teachers -----------------------------------------------------------------------------
+
+
+def claimed_level(teacher: Teacher) -> tuple[str | None, bool]:
+    """The level the certificate should show, and whether it is a title (职称) rather than a qualification."""
+    if teacher.qualification is not None:
+        return teacher.qualification.value, False
+    if teacher.title.rank > 0:
+        return teacher.title.value, True
+    return None, False
+
+
+def check_teacher(teacher: Teacher, pages: list[_Prepared]) -> ClaimResult:
+    level, is_title = claimed_level(teacher)
+    claim = f"{teacher.name} {level or '（无资格）'} 证书编号 {teacher.certificate_no or '—'}"
+    result = ClaimResult("teacher", claim, Match.not_found, "no page carries this name with this certificate number")
+    result.key = teacher.name
+    if not teacher.certificate_no:
+        result.detail = "no certificate number claimed; look for the certificate by name"
+        hits = [p for p in pages if teacher.name in p.compact]
+        if hits:
+            result.match = Match.near
+            result.detail = "no certificate number claimed; the name appears on these pages"
+            result.evidence = [p.evidence(teacher.name) for p in hits[:3]]
+        return result
+    number = identifier(teacher.certificate_no)
+    verdicts: list[ClaimResult] = []
+    for p in pages:
+        exact = number in p.compact
+        near = None if exact else near_identifier(number, p.runs)
+        has_name = teacher.name in p.compact
+        if not (exact or near or has_name):
+            continue
+        found = _teacher_on_page(teacher, level, is_title, p, exact, near, has_name)
+        if found is not None:
+            found.claim, found.key = claim, teacher.name
+            verdicts.append(found)
+    return _best(verdicts) or result
+
+
+def _teacher_on_page(
+    teacher: Teacher,
+    level: str | None,
+    is_title: bool,
+    p: _Prepared,
+    exact: bool,
+    near: NearMiss | None,
+    has_name: bool,
+) -> ClaimResult | None:
+    number = identifier(teacher.certificate_no or "")
+    shown = level_on_page(p.compact, is_title)
+    evidence = [p.evidence(number if exact else (near.found if near else teacher.name))]
+    if (exact or near) and has_name:
+        if level and shown and shown != level:
+            return ClaimResult(
+                "teacher", "", Match.contradicted, f"the certificate shows {shown}, {level} claimed", evidence
+            )
+        if near:
+            return ClaimResult(
+                "teacher",
+                "",
+                Match.near,
+                f"certificate number {near.found} on the page: {near.difference}",
+                evidence,
+            )
+        if level and not shown:
+            return ClaimResult(
+                "teacher", "", Match.near, "name and number found; the level could not be read", evidence
+            )
+        return ClaimResult("teacher", "", Match.backed, f"name, number and level ({shown or '—'}) agree", evidence)
+    if exact:
+        other = name_on_page(p.page.text)
+        if other and _one_apart(other, teacher.name):
+            return ClaimResult(
+                "teacher",
+                "",
+                Match.near,
+                f"number found; the name reads {other} (a hint only: names must match)",
+                evidence,
+            )
+        return ClaimResult(
+            "teacher",
+            "",
+            Match.contradicted,
+            f"this certificate number is on a certificate of {other or 'someone else'}",
+            evidence,
+        )
+    # the name without the number: a contradiction only on a certificate that shows another number
+    certificate = p.page.evidence_type == "teacher_certificates" and "证书编号" in p.compact
+    others = [r for r in p.runs if r != number]
+    if certificate and others and name_on_page(p.page.text) == teacher.name:
+        detail = f"{teacher.name}'s certificate shows number {others[0]}"
+        return ClaimResult("teacher", "", Match.contradicted, detail, evidence)
+    return None
+
+
+def _one_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _best(results: Iterable[ClaimResult]) -> ClaimResult | None:
+    ordered = sorted(results, key=lambda r: _ORDER.index(r.match))
+    return ordered[0] if ordered else None
+
+
+# --- equipment ----------------------------------------------------------------------------
+
+
+def check_equipment(item: Equipment, pages: list[_Prepared]) -> ClaimResult:
+    claim = f"{item.name} {item.model or ''} × {item.quantity}".replace("  ", " ")
+    key = item.model or item.name
+    results: list[ClaimResult] = []
+    for p in _in_types(pages, "equipment_list", "other"):
+        for line in p.page.text.splitlines():
+            if item.model:
+                if not model_in_line(item.model, line):
+                    continue
+                numbers = numbers_after_model(item.model, line)
+            else:
+                if item.name not in compact(line):
+                    continue
+                numbers = [int(n) for n in line.split() if n.isdigit()]
+            evidence = [Evidence(p.page.archival_code, p.page.page, compact(line))]
+            if item.quantity in numbers:
+                results.append(
+                    ClaimResult("equipment", claim, Match.backed, f"{key} × {item.quantity} listed", evidence)
+                )
+            elif numbers:
+                results.append(
+                    ClaimResult(
+                        "equipment",
+                        claim,
+                        Match.contradicted,
+                        f"the page lists {key} × {numbers[0]}, {item.quantity} claimed",
+                        evidence,
+                    )
+                )
+            else:
+                results.append(ClaimResult("equipment", claim, Match.near, f"{key} listed; no quantity read", evidence))
+    best = _best(results)
+    if best is None:
+        return ClaimResult("equipment", claim, Match.not_found, f"no equipment page mentions {key}", key=key)
+    best.evidence = [e for r in results for e in r.evidence][:3]
+    best.key = key
+    return best
+
+
+# --- site and unit ------------------------------------------------------------------------
+
+
+def check_site(applicant: Applicant, pages: list[_Prepared]) -> list[ClaimResult]:
+    site = applicant.site
+    chosen = _in_types(pages, "site_documents")
+    area_claim = f"建筑面积 {number_text(site.area_m2)}平方米"
+    area = ClaimResult("site", area_claim, Match.not_found, "no area figure found on the site documents", key="area")
+    seen: list[tuple[Decimal, _Prepared]] = [(a, p) for p in chosen for a in areas_on_page(p.compact)]
+    same = [(a, p) for a, p in seen if abs(a - site.area_m2) < Decimal("0.5")]
+    if same:
+        area.match, area.detail = Match.backed, f"{number_text(same[0][0])}平方米 on the page"
+        area.evidence = [p.evidence("平方米") for _, p in same[:3]]
+    elif seen:
+        shown = "、".join(f"{number_text(a)}平方米" for a, _ in seen[:3])
+        area.match, area.detail = Match.contradicted, f"the site documents show {shown}"
+        area.evidence = [p.evidence("平方米") for _, p in seen[:3]]
+    owned_claim = "场地自有" if site.owned else "场地租赁"
+    ownership = ClaimResult("site", owned_claim, Match.not_found, "no deed or lease found", key="ownership")
+    deeds = [p for p in chosen if any(w in p.compact for w in ("不动产权", "房屋所有权", "土地使用权"))]
+    leases = [p for p in chosen if "租赁" in p.compact]
+    agreeing, disagreeing = (deeds, leases) if site.owned else (leases, deeds)
+    if agreeing:
+        ownership.match, ownership.detail = Match.backed, ("a deed" if site.owned else "a lease") + " is on file"
+        ownership.evidence = [p.evidence("不动产权" if site.owned else "租赁") for p in agreeing[:3]]
+    elif disagreeing:
+        ownership.match = Match.contradicted
+        ownership.detail = (
+            "the site documents are a lease" if site.owned else "the site documents are a deed of ownership"
+        )
+        ownership.evidence = [p.evidence("租赁" if site.owned else "不动产权") for p in disagreeing[:3]]
+    return [area, ownership]
+
+
+def check_unit(applicant: Applicant, pages: list[_Prepared]) -> ClaimResult:
+    code = identifier(applicant.credit_code)
+    claim = f"{applicant.name} {applicant.credit_code}"
+    result = ClaimResult("unit", claim, Match.not_found, "no licence page carries the credit code", key="unit")
+    results = []
+    for p in _in_types(pages, "business_licence"):
+        named = compact(applicant.name) in p.compact
+        if code in p.compact:
+            match = Match.backed if named else Match.near
+            detail = "name and credit code agree" if named else "credit code found; the unit's name is not on the page"
+            results.append(ClaimResult("unit", claim, match, detail, [p.evidence(code)]))
+            continue
+        near = near_identifier(code, p.runs)
+        if near:
+            detail = f"credit code {near.found} on the page: {near.difference}"
+            results.append(ClaimResult("unit", claim, Match.near, detail, [p.evidence(near.found)]))
+        elif named and p.page.evidence_type == "business_licence":
+            others = [r for r in p.runs if len(r) == 18]
+            if others:
+                detail = f"the licence shows credit code {others[0]}"
+                results.append(ClaimResult("unit", claim, Match.contradicted, detail, [p.evidence(applicant.name)]))
+    best = _best(results)
+    if best is not None:
+        best.key = "unit"
+    return best or result
+
+
+# --- per condition ------------------------------------------------------------------------
+
+
+def _teacher_check(policy: Policy) -> TeacherShare | None:
+    return next((c for cond in policy.conditions for c in cond.checks if isinstance(c, TeacherShare)), None)
+
+
+def summarise(applicant: Applicant, policy: Policy, claims: list[ClaimResult]) -> list[Summary]:
+    summaries = []
+    check = _teacher_check(policy)
+    if check is not None:
+        for project in applicant.projects:
+            teachers = {c.key: c for c in claims if c.kind == "teacher" and c.project == project.name}
+            counted = [t for t in project.teachers if qualifies(t, check)]
+            backed = [t for t in counted if teachers[t.name].match is Match.backed]
+            near = [t for t in counted if teachers[t.name].match is Match.near]
+            total = len(project.teachers)
+            bar = check.min_share * total
+            share = Decimal(len(backed)) / total if total else Decimal(0)
+            if total and len(backed) >= bar:
+                verdict = Verdict.passed
+            elif total and len(backed) + len(near) >= bar:
+                verdict = Verdict.review
+            else:
+                verdict = Verdict.failed
+            detail = (
+                f"{project.name}: {len(counted)} of {total} teachers qualify as claimed, {len(backed)} backed by "
+                f"evidence ({share:.0%}), {len(near)} near; bar {check.min_share:.0%}"
+            )
+            summaries.append(Summary("合格师资（证据）", verdict, detail))
+    equipment = [c for c in claims if c.kind == "equipment"]
+    if equipment:
+        summaries.append(_counted("设施设备（证据）", equipment))
+    site = [c for c in claims if c.kind == "site"]
+    summaries.append(_counted("场地（证据）", site))
+    summaries.append(_counted("单位身份（证据）", [c for c in claims if c.kind == "unit"]))
+    return summaries
+
+
+def _counted(condition: str, claims: list[ClaimResult]) -> Summary:
+    counts = {m: sum(1 for c in claims if c.match is m) for m in _ORDER}
+    detail = "，".join(f"{m.value} {n}" for m, n in counts.items() if n) + f" of {len(claims)}"
+    if counts[Match.contradicted]:
+        verdict = Verdict.failed
+    elif counts[Match.backed] == len(claims):
+        verdict = Verdict.passed
+    else:
+        verdict = Verdict.review
+    return Summary(condition, verdict, detail)
+
+
+def review_json(result: Review) -> dict[str, object]:
+    return {
+        "applicant": result.applicant.name,
+        "credit_code": result.applicant.credit_code,
+        "year": result.year,
+        "pages": result.pages,
+        "claims": [
+            {
+                "kind": c.kind,
+                "project": c.project,
+                "claim": c.claim,
+                "verdict": c.match.value,
+                "detail": c.detail,
+                "evidence": [
+                    {"archival_code": e.archival_code, "page": e.page, "snippet": e.snippet} for e in c.evidence
+                ],
+            }
+            for c in result.claims
+        ],
+        "summary": [
+            {"condition": s.condition, "verdict": s.verdict.value, "detail": s.detail} for s in result.summaries
+        ],
+    }

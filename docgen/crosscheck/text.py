@@ -1,0 +1,135 @@
+"""Reading claims back out of OCR text: identifiers with one misread character, levels, areas, quantities.
+
+OCR of Chinese pages puts spaces between characters and mixes widths (ＣＫ６１５０); everything is
+compared after NFKC, upper-casing and, for Chinese, removing the spaces. Identifiers (certificate
+numbers, credit codes) may differ by one character from the claim: that is a near match, reported
+with the difference, never a match. Models are compared exactly (CK6140 is another machine than CK6150).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import cn2an
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+_SPACE = re.compile(r"\s+")
+_ALNUM_RUN = re.compile(r"[A-Z0-9]{6,}")
+_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-/.]*")
+
+
+def fold(text: str) -> str:
+    """NFKC and upper case: full-width letters and digits become ASCII."""
+    return unicodedata.normalize("NFKC", text).upper()
+
+
+def compact(text: str) -> str:
+    """Folded, without any white space (OCR spaces out Chinese characters)."""
+    return _SPACE.sub("", fold(text))
+
+
+def identifier(value: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", fold(value))
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    found: str
+    difference: str  # e.g. "character 17: O on the page, 0 claimed"
+
+
+def identifier_runs(page_compact: str) -> list[str]:
+    return _ALNUM_RUN.findall(page_compact)
+
+
+def near_identifier(claimed: str, runs: list[str]) -> NearMiss | None:
+    """A run that differs from `claimed` by exactly one character (replaced, missing or extra)."""
+    claimed = identifier(claimed)
+    candidates = [r for r in runs if abs(len(r) - len(claimed)) <= 1]
+    best = process.extractOne(claimed, candidates, scorer=Levenshtein.distance, score_cutoff=1)
+    if best is None or best[1] == 0:
+        return None
+    found = best[0]
+    return NearMiss(found, describe_difference(claimed, found))
+
+
+def describe_difference(claimed: str, found: str) -> str:
+    op = next(iter(Levenshtein.editops(claimed, found)))
+    position = op.src_pos + 1
+    if op.tag == "replace":
+        return f"character {position}: '{found[op.dest_pos]}' on the page, '{claimed[op.src_pos]}' claimed"
+    if op.tag == "delete":
+        return f"character {position} '{claimed[op.src_pos]}' is missing on the page"
+    return f"an extra '{found[op.dest_pos]}' on the page before character {position}"
+
+
+# --- levels -------------------------------------------------------------------------------
+
+_GRADES = {"一级": "高级技师", "二级": "技师", "三级": "高级工", "四级": "中级工", "五级": "初级工"}
+_QUALIFICATION = re.compile(r"(高级技师|技师|高级工|中级工|初级工|[一二三四五]级)")
+_TITLE = re.compile(r"(正高级|副高级|中级(?!工)|初级(?!工))")
+_LABELLED = re.compile(
+    r"(?:等级|级别|资格级别|职业资格)[:：]?(高级技师|技师|高级工|中级工|初级工|[一二三四五]级|正高级|副高级|中级|初级)"
+)
+
+
+def level_on_page(page_compact: str, title: bool) -> str | None:
+    """The level a certificate page shows: after a 等级/级别 label if there is one, else the first level word."""
+    labelled = _LABELLED.search(page_compact)
+    if labelled:
+        return _GRADES.get(labelled.group(1), labelled.group(1))
+    found = (_TITLE if title else _QUALIFICATION).search(page_compact)
+    return _GRADES.get(found.group(1), found.group(1)) if found else None
+
+
+_NAME = re.compile(r"姓名[:：]?([\u4e00-\u9fff·]{2,5})$")
+
+
+def name_on_page(page_text: str) -> str | None:
+    """The name after 姓名 on its own line (lines keep names apart from the next label)."""
+    for line in page_text.splitlines():
+        found = _NAME.search(compact(line))
+        if found:
+            return found.group(1)
+    return None
+
+
+# --- areas and quantities -----------------------------------------------------------------
+
+_AREA_ARABIC = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:平方米|平米|㎡|M2|M²)")
+_AREA_CHINESE = re.compile(r"([零〇一二两三四五六七八九十百千万点]+)(?:平方米|平米)")
+
+
+def areas_on_page(page_compact: str) -> list[Decimal]:
+    """Every area figure on the page, in Arabic (1200平方米, 1,200㎡) or Chinese numerals (一千二百平方米)."""
+    found = []
+    for match in _AREA_ARABIC.finditer(page_compact):
+        try:
+            found.append(Decimal(match.group(1).replace(",", "")))
+        except InvalidOperation:
+            continue
+    for match in _AREA_CHINESE.finditer(page_compact):
+        try:
+            found.append(Decimal(str(cn2an.cn2an(match.group(1), "normal"))))
+        except (ValueError, InvalidOperation):
+            continue
+    return found
+
+
+def model_in_line(model: str, line: str) -> bool:
+    wanted = fold(model).replace(" ", "")
+    return wanted in _TOKEN.findall(fold(line))
+
+
+def numbers_after_model(model: str, line: str) -> list[int]:
+    """Whole numbers after the model on its line (quantities come before prices, which have decimals)."""
+    tokens = _TOKEN.findall(fold(line))
+    wanted = fold(model).replace(" ", "")
+    if wanted not in tokens:
+        return []
+    after = tokens[tokens.index(wanted) + 1 :]
+    return [int(t) for t in after if t.isdigit()]
