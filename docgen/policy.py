@@ -289,6 +289,10 @@ class Policy(Strict):
                 return item
         raise KeyError(type_id)
 
+    def teacher_share(self) -> TeacherShare | None:
+        """The programme's bar on qualified teachers, if it sets one."""
+        return next((c for cond in self.conditions for c in cond.checks if isinstance(c, TeacherShare)), None)
+
     def revocation_reason(self, reason_id: str) -> RevocationReason:
         for item in self.revocation_reasons:
             if item.id == reason_id:

@@ -92,14 +92,17 @@ pass_state = click.make_pass_decorator(State)
 def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
     """Documents and evidence for high-skill talent public training bases (高技能人才公共实训基地).
 
-    Check applications against a programme's conditions, check a base's yearly duties and
-    grade its assessment. Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 a program is missing.
+    Run a programme's year as steps (open, receive, preliminary, expert, publicise, objection,
+    confirm, assess, revoke), each recording its decision and writing its documents; check
+    applications; archive and search scanned evidence; cross-check claims against it.
+    Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 a program is missing.
 
     \b
     Examples:
-      docgen policy list
+      docgen init ks2021 --policy kunshan-2021 && cd ks2021 && docgen open
+      docgen status
       docgen check examples/kunshan/applicant-pass.yaml --policy kunshan-2021
-      docgen score examples/hangzhou/assessment-good.yaml
+      docgen review applicants/2021/91320583MA1KJ88011.yaml
     """
     ctx.obj = State(workspace)
 

@@ -31,7 +31,7 @@ from docgen.crosscheck.text import (
 )
 from docgen.eligibility import qualifies
 from docgen.errors import BadInputError
-from docgen.policy import Policy, TeacherShare
+from docgen.policy import Policy
 from docgen.verdict import Verdict, number_text
 
 
@@ -381,13 +381,9 @@ def check_unit(applicant: Applicant, pages: list[_Prepared]) -> ClaimResult:
 # --- per condition ------------------------------------------------------------------------
 
 
-def _teacher_check(policy: Policy) -> TeacherShare | None:
-    return next((c for cond in policy.conditions for c in cond.checks if isinstance(c, TeacherShare)), None)
-
-
 def summarise(applicant: Applicant, policy: Policy, claims: list[ClaimResult]) -> list[Summary]:
     summaries = []
-    check = _teacher_check(policy)
+    check = policy.teacher_share()
     if check is not None:
         for project in applicant.projects:
             teachers = {c.key: c for c in claims if c.kind == "teacher" and c.project == project.name}

@@ -73,7 +73,8 @@ class YearState:
         if self.publicity is not None:
             waiting = [o for a in self.applicants.values() for o in a.open_objections]
             if waiting:
-                return f"resolve {len(waiting)} objection(s): docgen objection resolve ID --upheld|--dismissed"
+                ids = ", ".join(o.id for o in waiting)
+                return f"resolve objection(s) {ids}: docgen objection resolve ID --upheld|--dismissed --reason ..."
             return f"after the publicity ends ({self.publicity_end}): docgen confirm --doc-number ... --date ..."
         if self.has_preliminary:
             pending = [a for a in self.applicants.values() if a.preliminary is None]

@@ -192,14 +192,6 @@ def _share_text(teachers: list[Teacher], check: TeacherShare | None) -> str:
     return f"{Decimal(good) / len(teachers):.0%}（{good}/{len(teachers)}）"
 
 
-def _teacher_check(policy: Policy) -> TeacherShare | None:
-    for condition in policy.conditions:
-        for check in condition.checks:
-            if isinstance(check, TeacherShare):
-                return check
-    return None
-
-
 def _default_teacher_check() -> TeacherShare:
     """Kunshan's bar, for showing a share on forms of programmes that set none."""
     return TeacherShare.model_validate(
@@ -328,7 +320,7 @@ def form_context(data: Applicant | None, policy: Policy, **_: Any) -> dict[str, 
             "projects": projects,
             "opinion_boxes": boxes,
         }
-    check = _teacher_check(policy) or _default_teacher_check()
+    check = policy.teacher_share() or _default_teacher_check()
     unit = {
         "name": data.name,
         "credit_code": data.credit_code,
@@ -394,7 +386,7 @@ def summary_context(
     data: SummaryData, policy: Policy, *, source: Path, workspace: Workspace | None, **_: Any
 ) -> dict[str, Any]:
     applicants = _applicants(source, data.applicants, "applicants", workspace)
-    check = _teacher_check(policy) or _default_teacher_check()
+    check = policy.teacher_share() or _default_teacher_check()
     rows = []
     for ref, a in zip(data.applicants, applicants, strict=True):
         rows.append(
