@@ -343,3 +343,18 @@ def test_evidence_received_sealed_year_refused_and_export_holds_decisions_and_do
     assert (data / "documents" / "2-receive" / "申报表-昆山精工数控技术有限公司.docx").is_file()
     assert (data / "applicants" / "91320583MA1KJ88011.yaml").is_file() and (data / "campaign-2021.yaml").is_file()
     assert list((data / "archive" / "2021").rglob("*.pdf"))
+
+
+def test_the_next_year_is_drafted_from_the_last_and_becomes_the_default(tmp_path: Path) -> None:
+    ws = tmp_path / "ks"
+    ok("init", ws, "--policy", "kunshan-2021")
+    ok("-w", ws, "open")
+    ok("-w", ws, "campaign", "new", "2022")
+    draft = (ws / "campaigns/2022.yaml").read_text(encoding="utf-8")
+    assert "昆人社发〔2022〕67号" in draft and "2022-11-26" in draft and "关于开展2022年" in draft
+    assert_one_line_error(run("-w", ws, "campaign", "new", "2022"), "campaigns/2022.yaml", "already exists")
+    status = ok("-w", ws, "status")
+    assert status.startswith("kunshan-2021 2022") and "next: open the 2022 call" in status
+    ok("-w", ws, "open")
+    assert "[x] 发布申报通知  2022-11-26" in ok("-w", ws, "status")
+    assert_one_line_error(run("-w", tmp_path, "status"), "not a docgen workspace")

@@ -45,7 +45,7 @@ def init_cmd(folder: Path, policy_name: str, title: str | None, year: int | None
 def workspace_of(state: State) -> Workspace:
     if state.workspace is None:
         raise BadInputError(
-            "the archive lives in a workspace: work inside one or pass -w DIR ('docgen init' makes one)"
+            "this command works on a workspace: work inside one or pass -w DIR ('docgen init' makes one)"
         )
     return state.workspace
 

@@ -204,6 +204,7 @@ def open_year(workspace: Workspace, year: int, signed: Signed, *, pdf: bool = Fa
             raise BadInputError(f"{year} was already opened by decision {state.opened.id} on {state.opened.date}")
         campaign = load_campaign(workspace, year)
         notice = campaign.notice
+        _unused_number(cycle, notice.doc_number)
         folder = cycle.out(year, "1-open")
         docs = _render(cycle, "notice", notice, folder / "申报通知.docx", source=_source(cycle, year))
         form_context = KINDS["form"].context(None, cycle.policy)
