@@ -271,11 +271,17 @@ def test_the_worksheet_for_the_expert_group(reviewed: dict[str, Any], tmp_path: 
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert len(rows) == 12 + 4 + 2 + 1
     wu = next(r for r in rows if r[2].startswith("吴志刚"))
-    assert wu[3] == "矛盾（contradicted）" and wu[5] == "KSRSJ-WS·2021-D30-0001 第10页"
+    assert wu[3] == "矛盾" and wu[4] == "证书显示为高级工，申报为技师" and wu[5] == "KSRSJ-WS·2021-D30-0001 第10页"
+    xu = next(r for r in rows if r[2].startswith("徐国平"))
+    assert xu[3] == "近似" and xu[4].endswith("（第19位页面为“8”，申报为“0”）")
     assert all(r[6] == "" for r in rows)  # the reviewer's own column is left to the reviewer
     body = document.styles["GW Table"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
     assert body == "仿宋_GB2312" and table.rows[1].cells[2].paragraphs[0].style.name == "GW Table Left"
-    assert "合格师资（证据）：数控加工实训: 10 of 12" in "\n".join(p.text for p in document.paragraphs)
+    summary = (
+        "合格师资（证据）：数控加工实训：申报达标教师10人（共12人），"
+        + "有证据支持7人（58%），近似1人；要求不低于50%（达标）"
+    )
+    assert summary in [p.text for p in document.paragraphs]
 
 
 def test_review_needs_archived_evidence_and_says_so(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from archive import Archive
 from docgen.applicant import Applicant, Equipment, Teacher
 from docgen.crosscheck.text import (
     NearMiss,
+    Said,
     areas_on_page,
     compact,
     identifier,
@@ -43,6 +44,7 @@ class Match(StrEnum):
 
 
 _ORDER = [Match.backed, Match.near, Match.contradicted, Match.not_found]
+ZH = {Match.backed: "有据", Match.near: "近似", Match.contradicted: "矛盾", Match.not_found: "未找到"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class ClaimResult:
     kind: str  # teacher, equipment, site, unit
     claim: str  # what the application says, in words
     match: Match
-    detail: str
+    detail: str  # a Said: English, with .zh for documents
     evidence: list[Evidence] = field(default_factory=list)
     project: str | None = None
     key: str = ""  # the teacher's name, the model...
@@ -79,7 +81,7 @@ class ClaimResult:
 class Summary:
     condition: str
     verdict: Verdict
-    detail: str
+    detail: Said
 
 
 @dataclass
@@ -185,14 +187,23 @@ def claimed_level(teacher: Teacher) -> tuple[str | None, bool]:
 def check_teacher(teacher: Teacher, pages: list[_Prepared]) -> ClaimResult:
     level, is_title = claimed_level(teacher)
     claim = f"{teacher.name} {level or '（无资格）'} 证书编号 {teacher.certificate_no or '—'}"
-    result = ClaimResult("teacher", claim, Match.not_found, "no page carries this name with this certificate number")
+    result = ClaimResult(
+        "teacher",
+        claim,
+        Match.not_found,
+        Said("no page carries this name with this certificate number", "未找到载有该姓名和证书编号的页面"),
+    )
     result.key = teacher.name
     if not teacher.certificate_no:
-        result.detail = "no certificate number claimed; look for the certificate by name"
+        result.detail = Said(
+            "no certificate number claimed; look for the certificate by name", "未填证书编号，请按姓名查找证书"
+        )
         hits = [p for p in pages if teacher.name in p.compact]
         if hits:
             result.match = Match.near
-            result.detail = "no certificate number claimed; the name appears on these pages"
+            result.detail = Said(
+                "no certificate number claimed; the name appears on these pages", "未填证书编号；姓名见于以下页面"
+            )
             result.evidence = [p.evidence(teacher.name) for p in hits[:3]]
         return result
     number = identifier(teacher.certificate_no)
@@ -225,21 +236,38 @@ def _teacher_on_page(
     if (exact or near) and has_name:
         if level and shown and shown != level:
             return ClaimResult(
-                "teacher", "", Match.contradicted, f"the certificate shows {shown}, {level} claimed", evidence
+                "teacher",
+                "",
+                Match.contradicted,
+                Said(f"the certificate shows {shown}, {level} claimed", f"证书显示为{shown}，申报为{level}"),
+                evidence,
             )
         if near:
             return ClaimResult(
                 "teacher",
                 "",
                 Match.near,
-                f"certificate number {near.found} on the page: {near.difference}",
+                Said(
+                    f"certificate number {near.found} on the page: {near.difference}",
+                    f"页面证书编号为{near.found}（{near.difference.zh}）",
+                ),
                 evidence,
             )
         if level and not shown:
             return ClaimResult(
-                "teacher", "", Match.near, "name and number found; the level could not be read", evidence
+                "teacher",
+                "",
+                Match.near,
+                Said("name and number found; the level could not be read", "姓名、编号相符，等级无法识读"),
+                evidence,
             )
-        return ClaimResult("teacher", "", Match.backed, f"name, number and level ({shown or '—'}) agree", evidence)
+        return ClaimResult(
+            "teacher",
+            "",
+            Match.backed,
+            Said(f"name, number and level ({shown or '—'}) agree", f"姓名、编号、等级（{shown or '—'}）相符"),
+            evidence,
+        )
     if exact:
         other = name_on_page(p.page.text)
         if other and _one_apart(other, teacher.name):
@@ -247,21 +275,29 @@ def _teacher_on_page(
                 "teacher",
                 "",
                 Match.near,
-                f"number found; the name reads {other} (a hint only: names must match)",
+                Said(
+                    f"number found; the name reads {other} (a hint only: names must match)",
+                    f"编号相符，姓名识读为{other}（仅供参考：姓名须一致）",
+                ),
                 evidence,
             )
         return ClaimResult(
             "teacher",
             "",
             Match.contradicted,
-            f"this certificate number is on a certificate of {other or 'someone else'}",
+            Said(
+                f"this certificate number is on a certificate of {other or 'someone else'}",
+                f"该证书编号属于{other or '他人'}的证书",
+            ),
             evidence,
         )
     # the name without the number: a contradiction only on a certificate that shows another number
     certificate = p.page.evidence_type == "teacher_certificates" and "证书编号" in p.compact
     others = [r for r in p.runs if r != number]
     if certificate and others and name_on_page(p.page.text) == teacher.name:
-        detail = f"{teacher.name}'s certificate shows number {others[0]}"
+        detail = Said(
+            f"{teacher.name}'s certificate shows number {others[0]}", f"{teacher.name}的证书编号为{others[0]}"
+        )
         return ClaimResult("teacher", "", Match.contradicted, detail, evidence)
     return None
 
@@ -295,7 +331,13 @@ def check_equipment(item: Equipment, pages: list[_Prepared]) -> ClaimResult:
             evidence = [Evidence(p.page.archival_code, p.page.page, compact(line))]
             if item.quantity in numbers:
                 results.append(
-                    ClaimResult("equipment", claim, Match.backed, f"{key} × {item.quantity} listed", evidence)
+                    ClaimResult(
+                        "equipment",
+                        claim,
+                        Match.backed,
+                        Said(f"{key} × {item.quantity} listed", f"清单列有{key}×{item.quantity}"),
+                        evidence,
+                    )
                 )
             elif numbers:
                 results.append(
@@ -303,15 +345,32 @@ def check_equipment(item: Equipment, pages: list[_Prepared]) -> ClaimResult:
                         "equipment",
                         claim,
                         Match.contradicted,
-                        f"the page lists {key} × {numbers[0]}, {item.quantity} claimed",
+                        Said(
+                            f"the page lists {key} × {numbers[0]}, {item.quantity} claimed",
+                            f"页面为{key}×{numbers[0]}，申报为{item.quantity}",
+                        ),
                         evidence,
                     )
                 )
             else:
-                results.append(ClaimResult("equipment", claim, Match.near, f"{key} listed; no quantity read", evidence))
+                results.append(
+                    ClaimResult(
+                        "equipment",
+                        claim,
+                        Match.near,
+                        Said(f"{key} listed; no quantity read", f"列有{key}，数量无法识读"),
+                        evidence,
+                    )
+                )
     best = _best(results)
     if best is None:
-        return ClaimResult("equipment", claim, Match.not_found, f"no equipment page mentions {key}", key=key)
+        return ClaimResult(
+            "equipment",
+            claim,
+            Match.not_found,
+            Said(f"no equipment page mentions {key}", f"设备清单中未见{key}"),
+            key=key,
+        )
     best.evidence = [e for r in results for e in r.evidence][:3]
     best.key = key
     return best
@@ -324,28 +383,44 @@ def check_site(applicant: Applicant, pages: list[_Prepared]) -> list[ClaimResult
     site = applicant.site
     chosen = _in_types(pages, "site_documents")
     area_claim = f"建筑面积 {number_text(site.area_m2)}平方米"
-    area = ClaimResult("site", area_claim, Match.not_found, "no area figure found on the site documents", key="area")
+    area = ClaimResult(
+        "site",
+        area_claim,
+        Match.not_found,
+        Said("no area figure found on the site documents", "场地证明中未见面积数字"),
+        key="area",
+    )
     seen: list[tuple[Decimal, _Prepared]] = [(a, p) for p in chosen for a in areas_on_page(p.compact)]
     same = [(a, p) for a, p in seen if abs(a - site.area_m2) < Decimal("0.5")]
     if same:
-        area.match, area.detail = Match.backed, f"{number_text(same[0][0])}平方米 on the page"
+        area.match, area.detail = (
+            Match.backed,
+            Said(f"{number_text(same[0][0])}平方米 on the page", f"页面面积为{number_text(same[0][0])}平方米"),
+        )
         area.evidence = [p.evidence("平方米") for _, p in same[:3]]
     elif seen:
         shown = "、".join(f"{number_text(a)}平方米" for a, _ in seen[:3])
-        area.match, area.detail = Match.contradicted, f"the site documents show {shown}"
+        area.match, area.detail = Match.contradicted, Said(f"the site documents show {shown}", f"场地证明面积为{shown}")
         area.evidence = [p.evidence("平方米") for _, p in seen[:3]]
     owned_claim = "场地自有" if site.owned else "场地租赁"
-    ownership = ClaimResult("site", owned_claim, Match.not_found, "no deed or lease found", key="ownership")
+    ownership = ClaimResult(
+        "site", owned_claim, Match.not_found, Said("no deed or lease found", "未见产权证明或租赁合同"), key="ownership"
+    )
     deeds = [p for p in chosen if any(w in p.compact for w in ("不动产权", "房屋所有权", "土地使用权"))]
     leases = [p for p in chosen if "租赁" in p.compact]
     agreeing, disagreeing = (deeds, leases) if site.owned else (leases, deeds)
     if agreeing:
-        ownership.match, ownership.detail = Match.backed, ("a deed" if site.owned else "a lease") + " is on file"
+        ownership.match, ownership.detail = (
+            Match.backed,
+            Said("a deed is on file", "有产权证明") if site.owned else Said("a lease is on file", "有租赁合同"),
+        )
         ownership.evidence = [p.evidence("不动产权" if site.owned else "租赁") for p in agreeing[:3]]
     elif disagreeing:
         ownership.match = Match.contradicted
         ownership.detail = (
-            "the site documents are a lease" if site.owned else "the site documents are a deed of ownership"
+            Said("the site documents are a lease", "场地证明为租赁合同")
+            if site.owned
+            else Said("the site documents are a deed of ownership", "场地证明为产权证书")
         )
         ownership.evidence = [p.evidence("租赁" if site.owned else "不动产权") for p in disagreeing[:3]]
     return [area, ownership]
@@ -354,23 +429,36 @@ def check_site(applicant: Applicant, pages: list[_Prepared]) -> list[ClaimResult
 def check_unit(applicant: Applicant, pages: list[_Prepared]) -> ClaimResult:
     code = identifier(applicant.credit_code)
     claim = f"{applicant.name} {applicant.credit_code}"
-    result = ClaimResult("unit", claim, Match.not_found, "no licence page carries the credit code", key="unit")
+    result = ClaimResult(
+        "unit",
+        claim,
+        Match.not_found,
+        Said("no licence page carries the credit code", "执照或法人证书中未见该统一社会信用代码"),
+        key="unit",
+    )
     results = []
     for p in _in_types(pages, "business_licence"):
         named = compact(applicant.name) in p.compact
         if code in p.compact:
             match = Match.backed if named else Match.near
-            detail = "name and credit code agree" if named else "credit code found; the unit's name is not on the page"
+            detail = (
+                Said("name and credit code agree", "名称、统一社会信用代码相符")
+                if named
+                else Said("credit code found; the unit's name is not on the page", "代码相符，页面未见单位名称")
+            )
             results.append(ClaimResult("unit", claim, match, detail, [p.evidence(code)]))
             continue
         near = near_identifier(code, p.runs)
         if near:
-            detail = f"credit code {near.found} on the page: {near.difference}"
+            detail = Said(
+                f"credit code {near.found} on the page: {near.difference}",
+                f"页面代码为{near.found}（{near.difference.zh}）",
+            )
             results.append(ClaimResult("unit", claim, Match.near, detail, [p.evidence(near.found)]))
         elif named and p.page.evidence_type == "business_licence":
             others = [r for r in p.runs if len(r) == 18]
             if others:
-                detail = f"the licence shows credit code {others[0]}"
+                detail = Said(f"the licence shows credit code {others[0]}", f"执照代码为{others[0]}")
                 results.append(ClaimResult("unit", claim, Match.contradicted, detail, [p.evidence(applicant.name)]))
     best = _best(results)
     if best is not None:
@@ -399,9 +487,11 @@ def summarise(applicant: Applicant, policy: Policy, claims: list[ClaimResult]) -
                 verdict = Verdict.review
             else:
                 verdict = Verdict.failed
-            detail = (
+            detail = Said(
                 f"{project.name}: {len(counted)} of {total} teachers qualify as claimed, {len(backed)} backed by "
-                f"evidence ({share:.0%}), {len(near)} near; bar {check.min_share:.0%}"
+                f"evidence ({share:.0%}), {len(near)} near; bar {check.min_share:.0%}",
+                f"{project.name}：申报达标教师{len(counted)}人（共{total}人），有证据支持{len(backed)}人"
+                f"（{share:.0%}），近似{len(near)}人；要求不低于{check.min_share:.0%}",
             )
             summaries.append(Summary("合格师资（证据）", verdict, detail))
     equipment = [c for c in claims if c.kind == "equipment"]
@@ -415,7 +505,10 @@ def summarise(applicant: Applicant, policy: Policy, claims: list[ClaimResult]) -
 
 def _counted(condition: str, claims: list[ClaimResult]) -> Summary:
     counts = {m: sum(1 for c in claims if c.match is m) for m in _ORDER}
-    detail = "，".join(f"{m.value} {n}" for m, n in counts.items() if n) + f" of {len(claims)}"
+    detail = Said(
+        ", ".join(f"{m.value} {n}" for m, n in counts.items() if n) + f" of {len(claims)}",
+        "，".join(f"{ZH[m]}{n}项" for m, n in counts.items() if n) + f"（共{len(claims)}项）",
+    )
     if counts[Match.contradicted]:
         verdict = Verdict.failed
     elif counts[Match.backed] == len(claims):
@@ -438,6 +531,7 @@ def review_json(result: Review) -> dict[str, object]:
                 "claim": c.claim,
                 "verdict": c.match.value,
                 "detail": c.detail,
+                "detail_zh": getattr(c.detail, "zh", c.detail),
                 "evidence": [
                     {"archival_code": e.archival_code, "page": e.page, "snippet": e.snippet} for e in c.evidence
                 ],

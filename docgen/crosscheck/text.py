@@ -36,10 +36,21 @@ def identifier(value: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", fold(value))
 
 
+class Said(str):
+    """A detail in English (for the command line) that carries its Chinese wording (for documents)."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Said:
+        said = super().__new__(cls, en)
+        said.zh = zh
+        return said
+
+
 @dataclass(frozen=True)
 class NearMiss:
     found: str
-    difference: str  # e.g. "character 17: O on the page, 0 claimed"
+    difference: Said  # e.g. "character 17: 'O' on the page, '0' claimed"
 
 
 def identifier_runs(page_compact: str) -> list[str]:
@@ -57,14 +68,19 @@ def near_identifier(claimed: str, runs: list[str]) -> NearMiss | None:
     return NearMiss(found, describe_difference(claimed, found))
 
 
-def describe_difference(claimed: str, found: str) -> str:
+def describe_difference(claimed: str, found: str) -> Said:
     op = next(iter(Levenshtein.editops(claimed, found)))
-    position = op.src_pos + 1
+    at = op.src_pos + 1
     if op.tag == "replace":
-        return f"character {position}: '{found[op.dest_pos]}' on the page, '{claimed[op.src_pos]}' claimed"
+        page, ours = found[op.dest_pos], claimed[op.src_pos]
+        return Said(
+            f"character {at}: '{page}' on the page, '{ours}' claimed", f"第{at}位页面为“{page}”，申报为“{ours}”"
+        )
     if op.tag == "delete":
-        return f"character {position} '{claimed[op.src_pos]}' is missing on the page"
-    return f"an extra '{found[op.dest_pos]}' on the page before character {position}"
+        gone = claimed[op.src_pos]
+        return Said(f"character {at} '{gone}' is missing on the page", f"页面缺第{at}位“{gone}”")
+    extra = found[op.dest_pos]
+    return Said(f"an extra '{extra}' on the page before character {at}", f"页面在第{at}位前多出“{extra}”")
 
 
 # --- levels -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 
 from docgen.applicant import Applicant, Teacher, load_applicant
 from docgen.assessment import load_assessment_sheet, score
-from docgen.crosscheck.review import Review
+from docgen.crosscheck.review import ZH, Review
 from docgen.datafiles import Strict, load_model
 from docgen.documents.docnumber import DocNumber, chinese_date, chinese_numeral_date, heading_number
 from docgen.documents.workdays import add_working_days
@@ -632,7 +632,11 @@ def revocation_context(
 
 
 _CLAIM_KINDS = {"teacher": "师资", "equipment": "设备", "site": "场地", "unit": "单位"}
-_VERDICTS = {"backed": "有据", "near match": "近似", "contradicted": "矛盾", "not found": "未找到"}
+_VERDICTS_ZH = {"pass": "达标", "fail": "不达标", "review": "待核", "info": "参考"}
+
+
+def _zh(detail: str) -> str:
+    return getattr(detail, "zh", detail)
 
 
 def worksheet_context(
@@ -652,13 +656,13 @@ def worksheet_context_of(result: Review) -> dict[str, Any]:
         {
             "kind": _CLAIM_KINDS[c.kind] + (f"（{c.project}）" if c.project else ""),
             "claim": c.claim,
-            "verdict": f"{_VERDICTS[c.match.value]}（{c.match.value}）",
-            "detail": c.detail,
+            "verdict": ZH[c.match],
+            "detail": _zh(c.detail),
             "evidence": "；".join(f"{e.archival_code} 第{e.page}页" for e in c.evidence),
         }
         for c in result.claims
     ]
-    summary = [f"{s.condition}：{s.detail}（{s.verdict.value}）" for s in result.summaries]
+    summary = [f"{s.condition}：{_zh(s.detail)}（{_VERDICTS_ZH[s.verdict.value]}）" for s in result.summaries]
     return {
         "title": f"{result.applicant.name}申报材料评审工作底稿",
         "unit": result.applicant.name,

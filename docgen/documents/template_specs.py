@@ -347,13 +347,13 @@ def worksheet(doc: Document) -> None:
     gw.blank(doc)
     gw.para(
         doc,
-        "申报单位：{{ unit }}（{{ credit_code }}）    证据年度：{{ year }}    证据页数：{{ pages }}",
+        "申报单位：{{ unit }}（{{ credit_code }}）  证据年度：{{ year }}  证据页数：{{ pages }}",
         "GW Recipients",
     )
     gw.control(doc, "for s in summary")
     gw.para(doc, "{{ s }}", "GW Body")
     gw.control(doc, "endfor")
-    widths = [10, 22, 48, 20, 50, 40, 1]
+    widths = [15, 26, 46, 16, 46, 38, 1]
     widths[-1] = 225 - sum(widths[:-1])  # the landscape type area is 225 mm wide
     heads = ["序号", "类别", "申报内容", "核验结果", "说明", "证据（档号 页）", "评审人意见"]
     cells = [
