@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from docgen.applicant import load_applicant
+from docgen.crosscheck.review import Match, review
 from docgen.cycle import steps
 from docgen.cycle.campaign import draft_campaign
 from docgen.cycle.report import register_rows
@@ -77,6 +78,7 @@ def run_demo(root: Path, *, pdf: bool = True, scans: bool = True, echo: Callable
         _register(workspace, report)
         if scans:
             _searches(workspace, report)
+            _reviews(workspace, report)
     return report
 
 
@@ -213,3 +215,14 @@ def _searches(workspace: Workspace, report: DemoReport) -> None:
             report.add(f"  search {query}: {len(hits)} pages ({where})")
     finally:
         index.close()
+
+
+def _reviews(workspace: Workspace, report: DemoReport) -> None:
+    """The evidence cross-check of every received applicant."""
+    cycle = Cycle.load(workspace)
+    archive = cycle.archive()
+    for year, state in sorted(cycle.standing.years.items()):
+        for a in state.applicants.values():
+            result = review(load_applicant(cycle.applicant_file(year, a.code)), cycle.policy, archive, year)
+            counts = ", ".join(f"{m.value} {result.count(m)}" for m in Match if result.count(m))
+            report.add(f"  review {a.unit}: {counts}")

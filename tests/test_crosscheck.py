@@ -13,7 +13,14 @@ from docx.oxml.ns import qn
 
 from docgen.applicant import Applicant
 from docgen.crosscheck.review import Match, Page, review_pages
-from docgen.crosscheck.text import areas_on_page, compact, level_on_page, near_identifier, numbers_after_model
+from docgen.crosscheck.text import (
+    areas_on_page,
+    compact,
+    level_on_page,
+    model_run_together,
+    near_identifier,
+    numbers_after_model,
+)
 from docgen.policy_registry import load_policy
 from docgen.sample_evidence import Certificate, certificate_lines, equipment_lines, licence_lines, site_lines
 from docgen.sample_scans import page_image, save_pdf
@@ -55,6 +62,10 @@ def test_levels_models_and_quantities() -> None:
     assert numbers_after_model("CK6150", "1 数控车床 ＣＫ６１５０ 8 185000.00") == [8]
     assert numbers_after_model("CK6150", "1 数控车床 CK6140 8") == []  # another machine
     assert numbers_after_model("CK615", "1 数控车床 CK6150 8") == []
+    # OCR damage seen on real scans: a quantity run into the model, a stray character before it
+    assert model_run_together("ZNZZ-2000", "1 智能制造实训单元 ZNZZ-20002") == "ZNZZ-20002"
+    assert model_run_together("IRB1200", "3 六轴工业机器人工作站1IRB1200 6") == "1IRB1200"
+    assert model_run_together("CK6150", "1 数控车床 CK6150 8") is None
 
 
 # --- verdicts on given pages (no OCR) -----------------------------------------------------

@@ -23,7 +23,7 @@ from docgen.cycle.campaign import draft_campaign
 from docgen.cycle.journal import default_recorder
 from docgen.cycle.report import default_year, register_csv, register_rows, year_status
 from docgen.cycle.steps import Cycle, Signed, StepResult
-from docgen.errors import BadInputError
+from docgen.errors import BadInputError, ExitCode
 from docgen.workspace import Workspace
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -149,6 +149,7 @@ def receive_cmd(
     """Step 2: receive an application: the applicant file validated and kept, its scans archived.
 
     Every evidence file is checked before anything is stored. Writes the filled-in application form.
+    Exit 1 when some evidence could not be OCR'd (kept as received; 'docgen archive retry').
 
     \b
     Example:
@@ -167,6 +168,9 @@ def receive_cmd(
         pdf=pdf,
     )
     _report(result, workspace)
+    if any(e["outcome"] == "ocr_failed" for e in result.decision.details["evidence"]):
+        click.echo("some evidence could not be OCR'd (originals kept): 'docgen archive retry' runs it again", err=True)
+        raise SystemExit(ExitCode.check_failed)
 
 
 # --- preliminary, expert ------------------------------------------------------------------

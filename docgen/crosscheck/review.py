@@ -26,6 +26,7 @@ from docgen.crosscheck.text import (
     identifier_runs,
     level_on_page,
     model_in_line,
+    model_run_together,
     name_on_page,
     near_identifier,
     numbers_after_model,
@@ -322,6 +323,14 @@ def check_equipment(item: Equipment, pages: list[_Prepared]) -> ClaimResult:
         for line in p.page.text.splitlines():
             if item.model:
                 if not model_in_line(item.model, line):
+                    damaged = model_run_together(item.model, line)
+                    if damaged:
+                        detail = Said(
+                            f"the line reads {damaged}: model and quantity unclear",
+                            f"页面识读为{damaged}，型号与数量不清",
+                        )
+                        evidence = [Evidence(p.page.archival_code, p.page.page, compact(line))]
+                        results.append(ClaimResult("equipment", claim, Match.near, detail, evidence))
                     continue
                 numbers = numbers_after_model(item.model, line)
             else:

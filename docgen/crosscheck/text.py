@@ -149,3 +149,15 @@ def numbers_after_model(model: str, line: str) -> list[int]:
         return []
     after = tokens[tokens.index(wanted) + 1 :]
     return [int(t) for t in after if t.isdigit()]
+
+
+def model_run_together(model: str, line: str) -> str | None:
+    """A token that is the model with OCR damage: a quantity run into it (ZNZZ-20002 for ZNZZ-2000 2)
+    or one stray character before it (1IRB1200). Never a match by itself: the reviewer looks."""
+    wanted = fold(model).replace(" ", "")
+    for token in _TOKEN.findall(fold(line)):
+        glued = token.startswith(wanted) and token[len(wanted) :].isdigit()
+        stray = token.endswith(wanted) and len(token) == len(wanted) + 1
+        if token != wanted and (glued or stray):
+            return token
+    return None
