@@ -199,6 +199,9 @@ def test_confirmation_assessment_revocation_and_the_register(kunshan: Path, tmp_
         "already revoked",
     )
     assert_one_line_error(run(*w, "plaque", "昆山花桥技工学校", "--reason", "丢失"), "revoked on 2023-03-01")
+    ok(*w, "plaque", "昆山精工数控技术有限公司", "--reason", "铭牌损坏，申请补发", "--date", "2023-04-01")
+    again = kunshan / "output/2023/plaques/昆山市高技能人才公共实训基地（昆山精工数控技术有限公司）-补发20230401.docx"
+    assert "二〇二二年一月二十四日" in text_of(again)  # the plaque keeps the confirmation's date
 
     rows = {r["unit"]: r for r in json.loads(ok(*w, "register", "--json"))}
     assert rows["昆山精工数控技术有限公司"]["state"] == "active"
@@ -219,6 +222,10 @@ def test_confirmation_assessment_revocation_and_the_register(kunshan: Path, tmp_
     assert csv_text.startswith("\ufeffbase_name,") and "2022年度:不合格,revoked,2023-03-01" in csv_text
     status = ok(*w, "status", "--year", "2021")
     assert "register: 1 active, 1 revoked" in status and "昆山市鹿城职业技术学校: not selected by the experts" in status
+    steps = {step["step"]: step for step in json.loads(ok(*w, "status", "--year", "2021", "--json"))["steps"]}
+    assert all(step["done"] for step in steps.values())
+    assert steps["preliminary"]["detail"] == "4/4 reviewed, 3 recommended"
+    assert steps["confirmation"]["detail"] == "2 bases, 昆人社发〔2022〕3号"
 
 
 def test_a_decision_is_never_overwritten(tmp_path: Path) -> None:

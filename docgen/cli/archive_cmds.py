@@ -72,7 +72,7 @@ def archive_group() -> None:
     """
 
 
-class _Progress:
+class IngestProgress:
     """A live line on a terminal; plain log lines otherwise."""
 
     def __init__(self) -> None:
@@ -154,7 +154,7 @@ def ingest_cmd(
     """
     archive = archive_of(state)
     options = IngestOptions(year, applicant, evidence_type, jobs, languages, seconds_per_page)
-    summary = archive.ingest(paths, options, progress=_Progress(), on_wait=lambda m: click.echo(m, err=True))
+    summary = archive.ingest(paths, options, progress=IngestProgress(), on_wait=lambda m: click.echo(m, err=True))
     _reindex(state)
     _summary(summary, "ingested")
 
@@ -169,7 +169,7 @@ def retry_cmd(state: State, year: int | None) -> None:
     Example:
       docgen archive retry --year 2021
     """
-    summary = archive_of(state).retry(year, progress=_Progress(), on_wait=lambda m: click.echo(m, err=True))
+    summary = archive_of(state).retry(year, progress=IngestProgress(), on_wait=lambda m: click.echo(m, err=True))
     _reindex(state)
     _summary(summary, "done")
 

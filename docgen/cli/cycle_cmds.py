@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from docgen.cli import State, cli, pass_state
-from docgen.cli.archive_cmds import _Progress, workspace_of
+from docgen.cli.archive_cmds import IngestProgress, workspace_of
 from docgen.cli.output import echo_json
 from docgen.cycle import steps
 from docgen.cycle.campaign import draft_campaign
@@ -164,7 +164,7 @@ def receive_cmd(
         _signed(by, on),
         revise=revise,
         jobs=jobs,
-        progress=_Progress() if evidence else None,
+        progress=IngestProgress() if evidence else None,
         pdf=pdf,
     )
     _report(result, workspace)
