@@ -274,6 +274,23 @@ def test_hangzhou_has_no_preliminary_step_and_names_bases_by_short_name(tmp_path
     )
     ok(*w, "publicise", "--date", "2026-05-20")
     ok(*w, "confirm", "--doc-number", "杭人社发〔2026〕41号", "--date", "2026-06-01")
+    # a sealed year takes no decision, and a refused assessment leaves no trace (not even its input copy)
+    (ws / "archive" / "2028").mkdir()
+    ok(*w, "archive", "seal", "2028")
+    before = snapshot(ws)
+    sealed = run(
+        *w,
+        "assess",
+        "杭州市公共实训基地萧山分基地",
+        HZ / "assessment-good.yaml",
+        "--doc-number",
+        "杭人社发〔2028〕9号",
+        "--date",
+        "2028-03-10",
+    )
+    assert_one_line_error(sealed, "2028 is sealed")
+    assert snapshot(ws) == before
+    ok(*w, "archive", "unseal", "2028", "--force", "--reason", "录入考核结果")
     ok(
         *w,
         "assess",

@@ -157,7 +157,7 @@ def _record(
     pdf: bool = False,
     extra_files: Sequence[tuple[Path, bytes]] = (),
 ) -> StepResult:
-    """Write the documents and files, then the decision (the commit point)."""
+    """Write the documents and files, then the decision (the commit point). `decision` may carry its id."""
     year = decision["year"]
     _refuse_sealed(cycle, year)
     rendered = with_pdfs(list(documents)) if pdf and documents else list(documents)
@@ -754,18 +754,16 @@ def assess(
         year = signed.date.year
         decision_id = next_id(workspace, year)
         kept = decisions_dir(workspace, year) / "inputs" / f"{decision_id}-{base.code}.yaml"
-        data = AssessmentDocData.model_validate({"doc_number": number, "date": signed.date, field_name: kept.name})
+        data = AssessmentDocData.model_validate(
+            {"doc_number": number, "date": signed.date, field_name: result_file.name}
+        )
         out = cycle.out(year, "7-assessment", f"考核结果-{safe_filename(base.unit)}-{safe_filename(period)}.docx")
-        write_all_atomically([(kept, result_file.read_bytes())])  # the context reads it from there
-        try:
-            docs = _render(cycle, "assessment", data, out, source=kept)
-        except BaseException:
-            kept.unlink(missing_ok=True)
-            raise
+        docs = _render(cycle, "assessment", data, out, source=result_file)
         details.update(period=period, passing=passing, doc_number=number, input=str(kept.relative_to(workspace.root)))
         return _record(
             cycle,
             {
+                "id": decision_id,
                 "step": Step.assessment,
                 "year": year,
                 "applicant": base.code,
@@ -779,6 +777,7 @@ def assess(
             },
             docs,
             pdf=pdf,
+            extra_files=[(kept, result_file.read_bytes())],  # the input as assessed, kept with its decision
         )
 
 
