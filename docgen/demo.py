@@ -68,7 +68,7 @@ def run_demo(root: Path, *, pdf: bool = True, scans: bool = True, echo: Callable
         if (ws_root / WORKSPACE_FILE).exists():
             shutil.rmtree(ws_root)  # a demo starts from nothing each time
         workspace = init_workspace(ws_root, policy_id, f"sample workspace ({policy_id})")
-        draft_campaign(workspace, _first_year(policy_id))
+        draft_campaign(workspace)
         report.add(f"{policy_id} — {ws_root}")
         run(_Clerk(workspace, report, scans))
         if pdf:
@@ -80,10 +80,6 @@ def run_demo(root: Path, *, pdf: bool = True, scans: bool = True, echo: Callable
             _searches(workspace, report)
             _reviews(workspace, report)
     return report
-
-
-def _first_year(policy_id: str) -> int:
-    return 2021 if policy_id == "kunshan-2021" else 2026
 
 
 @dataclass

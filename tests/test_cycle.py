@@ -254,6 +254,7 @@ def test_hangzhou_has_no_preliminary_step_and_names_bases_by_short_name(tmp_path
     ws = tmp_path / "hz"
     w = ("-w", ws)
     ok("init", ws, "--policy", "hangzhou-2024")
+    assert [c.name for c in (ws / "campaigns").iterdir()] == ["2026.yaml"]  # the example call's year, as written
     ok(*w, "open")
     ok(*w, "receive", HZ / "applicant-pass.yaml", "--date", "2026-04-20")
     assert_one_line_error(
@@ -381,4 +382,5 @@ def test_the_next_year_is_drafted_from_the_last_and_becomes_the_default(tmp_path
     assert status.startswith("kunshan-2021 2022") and "next: open the 2022 call" in status
     ok("-w", ws, "open")
     assert "[x] 发布申报通知  2022-11-26" in ok("-w", ws, "status")
+    assert "drafted campaigns/2023.yaml" in ok("-w", ws, "campaign", "new")  # without a year: the next one
     assert_one_line_error(run("-w", tmp_path, "status"), "not a docgen workspace")

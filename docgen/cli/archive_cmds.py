@@ -23,7 +23,7 @@ from docgen.workspace import Workspace, init_workspace
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--policy", "-p", "policy_name", required=True, metavar="NAME", help="The programme of this workspace.")
 @click.option("--title", help="A title for the workspace.")
-@click.option("--year", type=click.IntRange(2000, 2100), help="The first campaign's year. Default: the policy's.")
+@click.option("--year", type=click.IntRange(2000, 2100), help="The first campaign's year. Default: the example call's.")
 def init_cmd(folder: Path, policy_name: str, title: str | None, year: int | None) -> None:
     """Create a workspace: docgen.yaml, the first year's campaign draft, and the folders docgen uses.
 
@@ -31,11 +31,11 @@ def init_cmd(folder: Path, policy_name: str, title: str | None, year: int | None
     Example:
       docgen init ks2021 --policy kunshan-2021
     """
-    policy = load_policy(policy_name)
+    load_policy(policy_name)
     workspace = init_workspace(folder, policy_name, title)
     click.echo(f"created workspace {workspace.root} ({policy_name})")
     try:
-        drafted = draft_campaign(workspace, year or policy.source.date.year)
+        drafted = draft_campaign(workspace, year)
     except BadInputError as exc:
         click.echo(f"no campaign drafted: {exc.message}", err=True)
     else:

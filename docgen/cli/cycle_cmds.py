@@ -19,9 +19,9 @@ from docgen.cli import State, cli, pass_state
 from docgen.cli.archive_cmds import IngestProgress, workspace_of
 from docgen.cli.output import echo_json
 from docgen.cycle import steps
-from docgen.cycle.campaign import draft_campaign
+from docgen.cycle.campaign import default_year, draft_campaign
 from docgen.cycle.journal import default_recorder
-from docgen.cycle.report import default_year, register_csv, register_rows, year_status
+from docgen.cycle.report import register_csv, register_rows, year_status
 from docgen.cycle.steps import Cycle, Signed, StepResult
 from docgen.errors import BadInputError, ExitCode
 from docgen.workspace import Workspace
@@ -54,7 +54,7 @@ def _signed(by: str, on: dt.datetime | None) -> Signed:
 
 
 def _year(workspace: Workspace, year: int | None) -> int:
-    return year if year is not None else default_year(Cycle.load(workspace))
+    return year if year is not None else default_year(workspace)
 
 
 def _report(result: StepResult, workspace: Workspace) -> None:
@@ -81,10 +81,12 @@ def campaign_group() -> None:
 
 
 @campaign_group.command("new")
-@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("year", type=click.IntRange(2000, 2100), required=False)
 @pass_state
-def campaign_new_cmd(state: State, year: int) -> None:
+def campaign_new_cmd(state: State, year: int | None) -> None:
     """Draft campaigns/YEAR.yaml from the previous year's campaign (or the programme's example call).
+
+    Without YEAR: the year after the newest campaign.
 
     \b
     Example:
@@ -459,8 +461,8 @@ def status_cmd(state: State, year: int | None, as_json: bool) -> None:
     Example:
       docgen status --year 2021
     """
-    cycle = Cycle.load(workspace_of(state))
-    status = year_status(cycle, year if year is not None else default_year(cycle))
+    workspace = workspace_of(state)
+    status = year_status(Cycle.load(workspace), _year(workspace, year))
     if as_json:
         echo_json(status)
         return

@@ -10,10 +10,12 @@ from typing import Any
 import yaml
 from pydantic import Field, model_validator
 
+from docgen.cycle.journal import DECISIONS
 from docgen.datafiles import Strict, load_model, read_yaml
 from docgen.documents.kinds import Contact, NoticeData
 from docgen.errors import BadInputError
 from docgen.paths import project_folder
+from docgen.policy_registry import load_policy
 from docgen.workspace import Workspace
 
 CAMPAIGNS = "campaigns"
@@ -63,32 +65,35 @@ def load_campaign(workspace: Workspace, year: int) -> Campaign:
     return campaign
 
 
-def draft_campaign(workspace: Workspace, year: int) -> Path:
-    """campaigns/YEAR.yaml drafted from the programme's example call (or the newest campaign), years moved.
+def draft_campaign(workspace: Workspace, year: int | None = None) -> Path:
+    """campaigns/YEAR.yaml drafted from the newest earlier campaign, or the programme's example call, years moved.
 
+    Without `year`: the year after the newest campaign, or in a new workspace the example call's own year.
     A draft: the clerk reads it and corrects the text, document number and dates before 'docgen open'.
     """
-    path = campaign_file(workspace, year)
-    if path.exists():
-        raise BadInputError(f"{path}: already exists; edit it instead")
-    earlier = [y for y in campaign_years(workspace) if y < year]
+    earlier = [y for y in campaign_years(workspace) if year is None or y < year]
     if earlier:
         source = campaign_file(workspace, earlier[-1])
         data, _ = read_yaml(source)
         from_year = int(data["year"])
         notice = data["notice"]
         rest = {k: v for k, v in data.items() if k not in ("year", "notice")}
+        year = year or from_year + 1
     else:
         folder = _EXAMPLE_FOLDERS.get(workspace.settings.policy)
         if folder is None:
             raise BadInputError(
-                f"{workspace.settings.policy}: no example call to draft from; write {path} (see README: campaigns)"
+                f"{workspace.settings.policy}: no example call to draft from; write campaigns/YEAR.yaml (see README)"
             )
         source = project_folder("examples") / folder / "doc-notice.yaml"
         notice, _ = read_yaml(source)
         notice.pop("policy", None)
         from_year = dt.date.fromisoformat(str(notice["date"])).year
         rest = {}
+        year = year or from_year
+    path = campaign_file(workspace, year)
+    if path.exists():
+        raise BadInputError(f"{path}: already exists; edit it instead")
     moved = _move_years(notice, from_year, year)
     text = (
         f"# {year}年度申报工作 — drafted from {source.name}: check text, doc_number, dates before 'docgen open'\n"
@@ -120,3 +125,13 @@ def _shift(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def default_year(workspace: Workspace) -> int:
+    """The year commands work on without --year: the newest with a campaign or a decision."""
+    decisions = workspace.root / DECISIONS
+    recorded = (
+        {int(p.name) for p in decisions.iterdir() if p.is_dir() and p.name.isdigit()} if decisions.is_dir() else set()
+    )
+    years = set(campaign_years(workspace)) | recorded
+    return max(years) if years else load_policy(workspace.settings.policy, workspace).source.date.year

@@ -6,17 +6,8 @@ import csv
 import io
 from typing import Any
 
-from docgen.cycle.campaign import campaign_years
 from docgen.cycle.state import YearState
 from docgen.cycle.steps import Cycle
-
-
-def default_year(cycle: Cycle) -> int:
-    """The newest year with a campaign or a decision."""
-    years = set(campaign_years(cycle.workspace)) | set(cycle.standing.years)
-    if not years:
-        return cycle.policy.source.date.year
-    return max(years)
 
 
 def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
