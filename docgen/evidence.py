@@ -4,16 +4,17 @@ index nothing of OCR; this module feeds one from the other."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from archive import Archive
+from docgen.policy import Policy
 from docgen.policy_registry import choose_policy
 from docgen.workspace import Workspace
 from index.store import EvidenceIndex, PageDoc
 
 
-def open_archive(workspace: Workspace) -> Archive:
-    return Archive(workspace.archive_dir, choose_policy(None, workspace))
+def open_archive(workspace: Workspace, policy: Policy | None = None) -> Archive:
+    """The workspace's archive, under its programme (given when the caller has it loaded already)."""
+    return Archive(workspace.archive_dir, policy or choose_policy(None, workspace))
 
 
 def open_index(workspace: Workspace) -> EvidenceIndex:
@@ -36,18 +37,6 @@ def archived_pages(archive: Archive) -> Iterator[PageDoc]:
                 str(path),
                 (folder / page_file).read_text(encoding="utf-8"),
             )
-
-
-def year_records(workspace: Workspace, year: int) -> dict[str, Path]:
-    """The year's files kept beside its evidence in an export (those that exist), by name in the bag."""
-    root = workspace.root
-    candidates = {
-        f"campaign-{year}.yaml": root / "campaigns" / f"{year}.yaml",
-        "applicants": root / "applicants" / str(year),
-        "decisions": root / "decisions" / str(year),
-        "documents": root / "output" / str(year),
-    }
-    return {name: path for name, path in candidates.items() if path.exists()}
 
 
 def refresh_index(workspace: Workspace) -> tuple[int, int]:

@@ -13,8 +13,9 @@ from archive.ocr import DEFAULT_LANGUAGES
 from docgen.cli import State, cli, pass_state
 from docgen.cli.output import echo_json
 from docgen.cycle.campaign import draft_campaign
+from docgen.cycle.report import year_records
 from docgen.errors import BadInputError, ExitCode
-from docgen.evidence import open_archive, refresh_index, year_records
+from docgen.evidence import open_archive, refresh_index
 from docgen.policy_registry import load_policy
 from docgen.workspace import Workspace, init_workspace
 

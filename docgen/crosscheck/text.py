@@ -136,15 +136,19 @@ def areas_on_page(page_compact: str) -> list[Decimal]:
     return found
 
 
+def _model_key(model: str) -> str:
+    return fold(model).replace(" ", "")
+
+
 def model_in_line(model: str, line: str) -> bool:
-    wanted = fold(model).replace(" ", "")
+    wanted = _model_key(model)
     return wanted in _TOKEN.findall(fold(line))
 
 
 def numbers_after_model(model: str, line: str) -> list[int]:
     """Whole numbers after the model on its line (quantities come before prices, which have decimals)."""
     tokens = _TOKEN.findall(fold(line))
-    wanted = fold(model).replace(" ", "")
+    wanted = _model_key(model)
     if wanted not in tokens:
         return []
     after = tokens[tokens.index(wanted) + 1 :]
@@ -154,7 +158,7 @@ def numbers_after_model(model: str, line: str) -> list[int]:
 def model_run_together(model: str, line: str) -> str | None:
     """A token that is the model with OCR damage: a quantity run into it (ZNZZ-20002 for ZNZZ-2000 2)
     or one stray character before it (1IRB1200). Never a match by itself: the reviewer looks."""
-    wanted = fold(model).replace(" ", "")
+    wanted = _model_key(model)
     for token in _TOKEN.findall(fold(line)):
         glued = token.startswith(wanted) and token[len(wanted) :].isdigit()
         stray = token.endswith(wanted) and len(token) == len(wanted) + 1

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
+from docgen.cycle.campaign import campaign_file
+from docgen.cycle.journal import decisions_dir
 from docgen.cycle.state import YearState
-from docgen.cycle.steps import Cycle
+from docgen.cycle.steps import APPLICANTS, OUTPUT, Cycle
+from docgen.workspace import Workspace
+
+
+def year_records(workspace: Workspace, year: int) -> dict[str, Path]:
+    """The year's files kept beside its evidence in an export (those that exist), by name in the bag."""
+    candidates = {
+        f"campaign-{year}.yaml": campaign_file(workspace, year),
+        "applicants": workspace.root / APPLICANTS / str(year),
+        "decisions": decisions_dir(workspace, year),
+        "documents": workspace.root / OUTPUT / str(year),
+    }
+    return {name: path for name, path in candidates.items() if path.exists()}
 
 
 def year_status(cycle: Cycle, year: int) -> dict[str, Any]:

@@ -115,9 +115,10 @@ class Standing:
     years: dict[int, YearState]
     bases: dict[str, Base]  # credit code -> base (a unit is confirmed once per programme)
     decisions: list[Decision]
+    has_preliminary: bool
 
-    def year(self, year: int, has_preliminary: bool) -> YearState:
-        return self.years.get(year) or YearState(year, has_preliminary)
+    def year(self, year: int) -> YearState:
+        return self.years.get(year) or YearState(year, self.has_preliminary)
 
     def find(self, decision_id: str) -> Decision | None:
         return next((d for d in self.decisions if d.id == decision_id), None)
@@ -156,4 +157,4 @@ def fold(decisions: list[Decision], has_preliminary: bool) -> Standing:
             base.assessments = [a for a in base.assessments if a.id != d.supersedes] + [d]
         elif d.step is Step.revocation:
             bases[code].revocation = d
-    return Standing(years, bases, decisions)
+    return Standing(years, bases, decisions, has_preliminary)

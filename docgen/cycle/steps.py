@@ -42,7 +42,7 @@ from docgen.documents.kinds import (
 from docgen.documents.make import Request, compiled_template, render_docx, render_kind, template_path, with_pdfs
 from docgen.eligibility import check_applicant
 from docgen.errors import BadInputError, did_you_mean
-from docgen.evidence import refresh_index
+from docgen.evidence import open_archive, refresh_index
 from docgen.paths import safe_filename
 from docgen.policy import Policy
 from docgen.policy_registry import load_policy
@@ -87,7 +87,7 @@ class Cycle:
         return cls(workspace, policy, fold(load_decisions(workspace), has_preliminary(policy)))
 
     def year(self, year: int) -> YearState:
-        return self.standing.year(year, has_preliminary(self.policy))
+        return self.standing.year(year)
 
     def applicants_dir(self, year: int) -> Path:
         return self.workspace.root / APPLICANTS / str(year)
@@ -99,7 +99,7 @@ class Cycle:
         return self.workspace.root.joinpath(OUTPUT, str(year), *parts)
 
     def archive(self) -> Archive:
-        return Archive(self.workspace.archive_dir, self.policy)
+        return open_archive(self.workspace, self.policy)
 
 
 def has_preliminary(policy: Policy) -> bool:

@@ -18,12 +18,13 @@ from pydantic import Field, field_validator
 
 from docgen.applicant import Applicant, Teacher, load_applicant
 from docgen.assessment import load_assessment_sheet, score
-from docgen.crosscheck.review import ZH, Review
+from docgen.crosscheck.review import ZH, Review, review
 from docgen.datafiles import Strict, load_model
 from docgen.documents.docnumber import DocNumber, chinese_date, chinese_numeral_date, heading_number
 from docgen.documents.workdays import add_working_days
 from docgen.eligibility import qualifies
 from docgen.errors import BadInputError, did_you_mean, located
+from docgen.evidence import open_archive
 from docgen.policy import Policy, TeacherShare
 from docgen.verdict import Verdict, number_text
 from docgen.workspace import Workspace
@@ -643,9 +644,6 @@ def worksheet_context(
     data: Applicant, policy: Policy, *, workspace: Workspace | None, year: int | None = None, **_: Any
 ) -> dict[str, Any]:
     """评审工作底稿 from the cross-check of the applicant against its archived evidence."""
-    from docgen.crosscheck.review import review
-    from docgen.evidence import open_archive
-
     if workspace is None:
         raise BadInputError("make worksheet: the evidence is in a workspace's archive; work inside one or pass -w DIR")
     return worksheet_context_of(review(data, policy, open_archive(workspace), year))
