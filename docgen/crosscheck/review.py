@@ -103,13 +103,15 @@ class Review:
 def applicant_pages(archive: Archive, applicant: Applicant, year: int | None) -> tuple[int, list[Page]]:
     """The applicant's archived pages of `year` (default: the newest year holding any of them)."""
     folder = archive.applicant_folder(applicant.credit_code)
-    if year is None:
-        years = [y for y in archive.years() if archive.records(y, folder)]
-        if not years:
+    if year is None:  # newest first, each year's records read once
+        found = next(((y, r) for y in reversed(archive.years()) if (r := archive.records(y, folder))), None)
+        if found is None:
             raise BadInputError(f"{applicant.name}: no evidence archived for {applicant.credit_code}; ingest it first")
-        year = years[-1]
+        year, records = found
+    else:
+        records = archive.records(year, folder)
     pages = []
-    for item, record in archive.records(year, folder):
+    for item, record in records:
         for number, page_file in enumerate(record.page_files, 1):
             text = (item / page_file).read_text(encoding="utf-8")
             pages.append(Page(record.archival_code, number, record.evidence_type, text))

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 from rapidfuzz import process
@@ -136,18 +137,24 @@ def areas_on_page(page_compact: str) -> list[Decimal]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def _tokens(line: str) -> tuple[str, ...]:
+    """Latin/digit tokens of a line; cached because every equipment claim reads the same lines."""
+    return tuple(_TOKEN.findall(fold(line)))
+
+
 def _model_key(model: str) -> str:
     return fold(model).replace(" ", "")
 
 
 def model_in_line(model: str, line: str) -> bool:
     wanted = _model_key(model)
-    return wanted in _TOKEN.findall(fold(line))
+    return wanted in _tokens(line)
 
 
 def numbers_after_model(model: str, line: str) -> list[int]:
     """Whole numbers after the model on its line (quantities come before prices, which have decimals)."""
-    tokens = _TOKEN.findall(fold(line))
+    tokens = _tokens(line)
     wanted = _model_key(model)
     if wanted not in tokens:
         return []
@@ -159,7 +166,7 @@ def model_run_together(model: str, line: str) -> str | None:
     """A token that is the model with OCR damage: a quantity run into it (ZNZZ-20002 for ZNZZ-2000 2)
     or one stray character before it (1IRB1200). Never a match by itself: the reviewer looks."""
     wanted = _model_key(model)
-    for token in _TOKEN.findall(fold(line)):
+    for token in _tokens(line):
         glued = token.startswith(wanted) and token[len(wanted) :].isdigit()
         stray = token.endswith(wanted) and len(token) == len(wanted) + 1
         if token != wanted and (glued or stray):
