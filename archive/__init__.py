@@ -1,14 +1,15 @@
 """The evidence archive: untouched originals, OCR'd PDF/A copies, page texts and checksums per year.
 
 Knows nothing of templates or Jinja. Public API:
-`Archive` (ingest, retry, records), `verify`, `seal`, `unseal`, `export_year`, `ArchivalCode`.
+`Archive` (ingest, retry, reocr, records), `verify`, `seal`, `unseal`, `export_year`, `ArchivalCode`.
 """
 
 from archive.codes import ArchivalCode
 from archive.export import export_year
 from archive.fixity import verify
+from archive.quality import PageQuality
 from archive.seal import seal, unseal
-from archive.store import Archive, FileResult, IngestOptions, IngestSummary
+from archive.store import Archive, FileResult, IngestOptions, IngestSummary, ReadAgain
 
 __all__ = [
     "ArchivalCode",
@@ -16,6 +17,8 @@ __all__ = [
     "FileResult",
     "IngestOptions",
     "IngestSummary",
+    "PageQuality",
+    "ReadAgain",
     "export_year",
     "seal",
     "unseal",

@@ -17,6 +17,9 @@ Choices, each measured on Debian 12 (Ghostscript 10.0.0, Tesseract 5.3, ocrmypdf
 * Each document runs as its own `ocrmypdf` process with OMP_THREAD_LIMIT=1 (Tesseract's threads
   times our parallel jobs made runs crawl, as Paperless-ngx found), so it can be killed when it
   overruns its time: `--tesseract-timeout` alone leaves pages half-read without saying so.
+* The engine is an ocrmypdf plugin: PP-OCR (archive/_plugin_ppocr.py, the default: it reads phone
+  photos Tesseract cannot) or Tesseract with confidence reporting (archive/_plugin_tesseract.py).
+  Either plugin reports each page's characters and mean confidence (archive/quality.py).
 """
 
 from __future__ import annotations
@@ -27,19 +30,23 @@ import re
 import subprocess
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
 
 from archive.errors import OcrFailed
-from docgen.errors import MissingDependencyError
+from archive.quality import REPORT_ENV, read_report
+from docgen.errors import BadInputError, MissingDependencyError
 
 # chi_sim alone: its model reads Latin letters and digits too, and adding eng made Tesseract read
 # short Chinese lines as Latin (姓名: 吴敏 -> "RA", 等级: 高级工 -> "BRL"). bench/ocr_languages.py,
 # 30 pages, 120 fields: chi_sim 98.3 % exact at 2.36 s/page, chi_sim+eng 85.0 % at 3.41 s/page.
 DEFAULT_LANGUAGES = "chi_sim"
-ROTATE_THRESHOLD = 1.0
+ROTATE_THRESHOLD = 1.0  # Tesseract's OSD scale; PP-OCR's orientation() answers 0-10 on the same footing
+ENGINES = ("ppocr", "tesseract")
+DEFAULT_ENGINE = "ppocr"
+PLUGINS = {"ppocr": "archive._plugin_ppocr", "tesseract": "archive._plugin_tesseract"}
 PDFA_FAILED = 10  # ocrmypdf.ExitCode.pdfa_conversion_failed
 
 
@@ -47,11 +54,29 @@ PDFA_FAILED = 10  # ocrmypdf.ExitCode.pdfa_conversion_failed
 class OcrOutcome:
     pdfa: bool
     note: str = ""
+    confidences: dict[int, float | None] = field(default_factory=dict)  # page -> engine's mean confidence
+
+
+def versions(engine: str = DEFAULT_ENGINE) -> dict[str, str]:
+    """Versions of everything that read the pages, for the record; a missing engine is exit 3 with what to install."""
+    found = dict(_tesseract_versions())
+    if engine == "ppocr":
+        from archive import ppocr
+
+        found.update(ppocr.versions())
+    return found
+
+
+def check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise BadInputError(f"--ocr-engine: '{engine}' is not one of {', '.join(ENGINES)}")
+    versions(engine)
 
 
 @functools.cache
-def versions() -> dict[str, str]:
-    """ocrmypdf and tesseract versions, for the record (and a clear error when tesseract is missing)."""
+def _tesseract_versions() -> dict[str, str]:
+    """ocrmypdf and tesseract versions (and a clear error when tesseract is missing): Tesseract stays
+    in use with PP-OCR too, for pages ocrmypdf checks before OCR."""
     try:
         out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=True).stdout
     except (FileNotFoundError, subprocess.CalledProcessError):
@@ -78,12 +103,14 @@ def check_languages(languages: str) -> None:
 PDFA_OUTPUT = ["--output-type", "pdfa-2", "--pdfa-backend", "internal"]
 
 
-def ocrmypdf_command(languages: str, sidecar: Path, seconds_per_page: float) -> list[str]:
+def ocrmypdf_command(languages: str, sidecar: Path, seconds_per_page: float, engine: str = DEFAULT_ENGINE) -> list[str]:
     """The ocrmypdf command line every document runs with (less output type and files)."""
     return [
         sys.executable,
         "-m",
         "ocrmypdf",
+        "--plugin",
+        PLUGINS[engine],
         "-l",
         languages,
         "--rotate-pages",
@@ -130,25 +157,36 @@ def run_ocr(
     pages: int,
     seconds_per_page: float,
     signed: bool = False,
+    engine: str = DEFAULT_ENGINE,
+    threads: int = 1,
 ) -> OcrOutcome:
-    """OCR `source` (a PDF) into `output`, keeping pages that have text; raise OcrFailed on failure."""
-    base = ocrmypdf_command(languages, sidecar, seconds_per_page)
+    """OCR `source` (a PDF) into `output`, keeping pages that have text; raise OcrFailed on failure.
+
+    `threads` is what the engine may use inside this one document (PP-OCR's ONNX Runtime); the caller
+    running several documents at once divides the machine's cores among them.
+    """
+    base = ocrmypdf_command(languages, sidecar, seconds_per_page, engine)
     if signed:
         base.append("--invalidate-digital-signatures")  # the original, with its signature, is kept as received
     timeout = 60 + seconds_per_page * pages * 1.5
-    code, message = _run([*base, *PDFA_OUTPUT, str(source), str(output)], timeout)
+    report = sidecar.with_name(sidecar.name + ".quality.jsonl")
+    env = {REPORT_ENV: str(report), "DOCGEN_OCR_THREADS": str(max(1, threads))}
+    code, message = _run([*base, *PDFA_OUTPUT, str(source), str(output)], timeout, env)
     if code == 0:
-        return OcrOutcome(pdfa=True)
+        return OcrOutcome(pdfa=True, confidences=read_report(report))
     if code == PDFA_FAILED:
         reason = message or "the PDF/A validator did not approve the file"
-        code, message = _run([*base, "--output-type", "pdf", str(source), str(output)], timeout)
+        report.unlink(missing_ok=True)
+        code, message = _run([*base, "--output-type", "pdf", str(source), str(output)], timeout, env)
         if code == 0:
-            return OcrOutcome(pdfa=False, note=f"not PDF/A ({reason}); kept as a searchable PDF")
+            return OcrOutcome(
+                pdfa=False, note=f"not PDF/A ({reason}); kept as a searchable PDF", confidences=read_report(report)
+            )
     raise OcrFailed(message or f"ocrmypdf exit code {code}")
 
 
-def _run(args: list[str], timeout: float) -> tuple[int, str]:
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+def _run(args: list[str], timeout: float, extra_env: dict[str, str]) -> tuple[int, str]:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1", **extra_env)
     try:
         result = subprocess.run(
             args, capture_output=True, text=True, timeout=timeout, env=env, check=False, stdin=subprocess.DEVNULL

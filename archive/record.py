@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from archive.quality import PageQuality
+
 RECORD_FILE = "record.json"
 
 
@@ -32,11 +34,15 @@ class ArchiveCopy(BaseModel):
 
 
 class OcrInfo(BaseModel):
+    """What read the pages: `ppocr` or `tesseract` (records made before engines were chosen say
+    `ocrmypdf`, which was Tesseract), with the versions of every part, and when."""
+
     model_config = ConfigDict(extra="forbid")
 
     engine: str = "ocrmypdf"
     versions: dict[str, str]
     languages: str
+    read_at: str | None = None
 
 
 class ItemRecord(BaseModel):
@@ -50,15 +56,20 @@ class ItemRecord(BaseModel):
     evidence_type: str
     evidence_type_name: str
     retention: str
-    status: Literal["ok", "ocr_failed"]
+    status: Literal["ok", "needs_review", "ocr_failed"]  # needs_review: some page could not be read well
     pages: int
     original: OriginalFile
     archive_copy: ArchiveCopy | None = None
     page_files: list[str] = []
     files: dict[str, str] = {}  # every file of the item but this record -> sha256
     ocr: OcrInfo
+    ocr_history: list[OcrInfo] = []  # earlier readings, replaced by 'docgen archive reocr', oldest first
+    page_quality: list[PageQuality] = []  # one per page; empty in records made before it was measured
     ingested_at: str
     notes: list[str] = []
+
+    def pages_to_review(self) -> list[PageQuality]:
+        return [q for q in self.page_quality if q.status != "ok"]
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"

@@ -14,6 +14,7 @@ Layout (browsable by hand):
             original/<name>      the file as received, byte for byte
             archive.pdf          PDF/A-2b copy with a text layer
             pages/0001.txt       normalised text of each page
+            pages/quality.json   each page's characters, OCR confidence and status (ok / needs_review)
             record.json          metadata, with the sha256 of every file above
 
 Each document is prepared in .staging and moved into place with one rename after its record
@@ -38,7 +39,16 @@ from archive.codes import ArchivalCode
 from archive.convert import image_to_pdf
 from archive.errors import OcrFailed, RejectedFile, SealedYear
 from archive.lock import writer_lock
-from archive.ocr import DEFAULT_LANGUAGES, check_languages, run_ocr, versions, without_forms
+from archive.ocr import (
+    DEFAULT_ENGINE,
+    DEFAULT_LANGUAGES,
+    check_engine,
+    check_languages,
+    run_ocr,
+    versions,
+    without_forms,
+)
+from archive.quality import PageQuality, judge
 from archive.record import RECORD_FILE, ArchiveCopy, ItemRecord, OcrInfo, OriginalFile, checksum_files, sha256_of
 from archive.sniff import Identified, identify
 from archive.text import page_texts
@@ -64,15 +74,27 @@ class IngestOptions:
     jobs: int = 1
     languages: str = DEFAULT_LANGUAGES
     seconds_per_page: float = 180
+    engine: str = DEFAULT_ENGINE  # ppocr or tesseract
+
+    def check(self) -> None:
+        """Fail early, before any file is touched: an unknown or missing engine, missing language data."""
+        check_engine(self.engine)
+        if self.engine == "tesseract":
+            check_languages(self.languages)
+
+    def threads(self) -> int:
+        """Cores each of the `jobs` documents being read at once may use."""
+        return max(1, (os.cpu_count() or 1) // max(1, self.jobs))
 
 
 @dataclass
 class FileResult:
     path: Path
-    outcome: str  # ingested, duplicate, ocr_failed, failed
+    outcome: str  # ingested, needs_review (stored, some page badly read), duplicate, ocr_failed, failed
     message: str = ""
     code: str = ""
     pages: int = 0
+    review: list[PageQuality] = field(default_factory=list)  # the pages a person must look at
 
 
 @dataclass
@@ -85,7 +107,11 @@ class IngestSummary:
 
     @property
     def pages(self) -> int:
-        return sum(r.pages for r in self.results if r.outcome in ("ingested", "ocr_failed"))
+        return sum(r.pages for r in self.results if r.outcome in ("ingested", "needs_review", "ocr_failed"))
+
+    def needing_review(self) -> list[str]:
+        """One line per page that could not be read well: 'page 3 of KSRSJ-WS·2021-D30-0007: no text was read'."""
+        return [f"page {q.page} of {r.code}: {q.reason}" for r in self.results for q in r.review]
 
     @property
     def ok(self) -> bool:
@@ -104,6 +130,7 @@ class _Prepared:
     status: str = "ok"
     pdfa: bool = False
     notes: list[str] = field(default_factory=list)
+    quality: list[PageQuality] = field(default_factory=list)
 
 
 class Archive:
@@ -158,8 +185,7 @@ class Archive:
         if not options.applicant.strip():
             raise BadInputError("--applicant: give a unit name or a credit code")
         files = expand(paths)
-        versions()
-        check_languages(options.languages)
+        options.check()
         started = dt.datetime.now()
         summary = IngestSummary()
         with writer_lock(self.root, on_wait):
@@ -262,6 +288,8 @@ class Archive:
                 pages=item.identified.pages,
                 seconds_per_page=options.seconds_per_page,
                 signed=item.identified.signed,
+                engine=options.engine,
+                threads=options.threads(),
             )
         except OcrFailed as exc:
             item.status = "ocr_failed"
@@ -278,6 +306,14 @@ class Archive:
             pages.mkdir()
             for number, text in enumerate(texts, 1):
                 (pages / f"{number:04d}.txt").write_text(text + "\n", encoding="utf-8")
+            confidences = outcome.confidences
+            item.quality = [judge(number, text, confidences.get(number)) for number, text in enumerate(texts, 1)]
+            (pages / QUALITY_FILE).write_text(
+                json.dumps([q.model_dump() for q in item.quality], ensure_ascii=False, indent=1) + "\n",
+                encoding="utf-8",
+            )
+            if any(q.status != "ok" for q in item.quality):
+                item.status = "needs_review"
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -290,7 +326,7 @@ class Archive:
         code = ArchivalCode(self.policy.authority.fonds_code, options.year, evidence.retention.value, number)
         original = next((item.staging / "original").iterdir())
         copy = item.staging / "archive.pdf"
-        page_files = sorted(p.relative_to(item.staging).as_posix() for p in (item.staging / "pages").glob("*.txt"))
+        page_files = _page_files(item.staging)
         record = ItemRecord(
             archival_code=str(code),
             item=number,
@@ -316,8 +352,9 @@ class Archive:
             else None,
             page_files=page_files,
             files=checksum_files(item.staging),
-            ocr=OcrInfo(versions=versions(), languages=options.languages),
-            ingested_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            ocr=_ocr_info(options),
+            page_quality=item.quality,
+            ingested_at=_now(),
             notes=item.notes,
         )
         record.write(item.staging)
@@ -326,8 +363,7 @@ class Archive:
         final.parent.mkdir(parents=True, exist_ok=True)
         os.rename(item.staging, final)  # the commit point
         self._manifest_put(options.year, final / RECORD_FILE, sha256_of(final / RECORD_FILE))
-        outcome = "ingested" if item.status == "ok" else "ocr_failed"
-        return FileResult(item.source, outcome, "; ".join(item.notes), str(code), record.pages)
+        return _result(item.source, record)
 
     def _take_item_number(self, year: int) -> int:
         """The next 件号 of the year, recorded before use so that it is never given twice."""
@@ -358,7 +394,10 @@ class Archive:
         write_all_atomically([(self.year_dir(year) / MANIFEST, text.encode("utf-8"))])
 
     def _recover(self) -> None:
-        """After a crash: discard half-prepared documents, list committed ones the manifest missed."""
+        """After a crash: finish a re-reading whose folders were exchanged (or half-renamed), discard
+        half-prepared documents, list committed ones the manifest missed."""
+        for swap in sorted((self.root / ".staging").glob(f"*/{SWAP_FILE}")):
+            self._finish_swap(swap)
         shutil.rmtree(self.root / ".staging", ignore_errors=True)
         for year in self.years():
             if self.is_sealed(year):
@@ -369,7 +408,17 @@ class Archive:
                 if name not in listed:
                     self._manifest_put(year, folder / RECORD_FILE, sha256_of(folder / RECORD_FILE))
 
-    # --- retry ----------------------------------------------------------------------------
+    def _finish_swap(self, swap: Path) -> None:
+        meant = json.loads(swap.read_text(encoding="utf-8"))
+        target = self.root / meant["target"]
+        new = swap.parent / "new"
+        if not target.exists() and new.is_dir():  # crashed between the two fallback renames
+            os.rename(new, target)
+        if (target / RECORD_FILE).is_file() and sha256_of(target / RECORD_FILE) == meant["record_sha256"]:
+            year = int(Path(meant["target"]).parts[0])
+            self._manifest_put(year, target / RECORD_FILE, meant["record_sha256"])
+
+    # --- reading again: retry and reocr ----------------------------------------------------
 
     def retry(
         self,
@@ -377,60 +426,167 @@ class Archive:
         *,
         languages: str = DEFAULT_LANGUAGES,
         seconds_per_page: float = 180,
+        engine: str = DEFAULT_ENGINE,
         progress: Progress | None = None,
         on_wait: Callable[[str], None] | None = None,
     ) -> IngestSummary:
         """OCR again every document whose OCR failed; the original is never touched."""
+        return self.reocr(
+            ReadAgain(year=year, only_failed=True),
+            languages=languages,
+            seconds_per_page=seconds_per_page,
+            engine=engine,
+            progress=progress,
+            on_wait=on_wait,
+        )
+
+    def reocr(
+        self,
+        selection: ReadAgain,
+        *,
+        languages: str = DEFAULT_LANGUAGES,
+        seconds_per_page: float = 180,
+        engine: str = DEFAULT_ENGINE,
+        jobs: int = 1,
+        progress: Progress | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> IngestSummary:
+        """Read the selected documents again from their originals (which stay byte for byte).
+
+        Each document's new PDF/A copy, page texts and record replace the old in one exchange of
+        folders, so a kill at any moment leaves the old reading or the new, never a mix; the record
+        keeps the earlier reading in `ocr_history`. A sealed year refuses before anything is read.
+        """
         summary = IngestSummary()
         started = dt.datetime.now()
         with writer_lock(self.root, on_wait):
             self._recover()
-            failed = [(f, r) for f, r in self.records(year) if r.status == "ocr_failed"]
-            for folder, record in failed:
-                if self.is_sealed(record.year):
-                    raise SealedYear(f"{record.year} is sealed; unseal it before retrying OCR in it")
-                summary.results.append(self._retry_one(folder, record, languages, seconds_per_page))
-                self._report(progress, summary, len(failed))
+            chosen = [(f, r) for f, r in self.records(selection.year, selection.applicant) if selection.wants(r)]
+            sealed = sorted({r.year for _, r in chosen if self.is_sealed(r.year)})
+            if sealed:
+                raise SealedYear(
+                    f"{sealed[0]} is sealed; unseal it with 'docgen archive unseal {sealed[0]} --force --reason ...' "
+                    "before reading its documents again"
+                )
+            if chosen:
+                IngestOptions(0, "", "", jobs, languages, seconds_per_page, engine).check()
+            for folder, record in chosen:
+                # the knobs of an ingest; year, applicant and type stay the record's
+                options = IngestOptions(
+                    record.year, record.applicant, record.evidence_type, jobs, languages, seconds_per_page, engine
+                )
+                summary.results.append(self._read_again(folder, record, options))
+                self._report(progress, summary, len(chosen))
         summary.seconds = (dt.datetime.now() - started).total_seconds()
         return summary
 
-    def _retry_one(self, folder: Path, record: ItemRecord, languages: str, seconds: float) -> FileResult:
-        original = folder / record.original.stored_as
-        identified = identify(original)
-        item = _Prepared(original, self._staging(), identified, record.original.sha256)
-        options = IngestOptions(
-            record.year, record.applicant, record.evidence_type, languages=languages, seconds_per_page=seconds
-        )
-        shutil.copyfile(original, item.staging / "input")
-        self._ocr(item.staging / "input", item, options)
-        (item.staging / "input").unlink()
-        if item.status != "ok":
-            shutil.rmtree(item.staging, ignore_errors=True)
-            return FileResult(original, "ocr_failed", "; ".join(item.notes), record.archival_code, record.pages)
-        for name in ("archive.pdf", "pages"):
-            target = folder / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            os.replace(item.staging / name, target)
-        shutil.rmtree(item.staging, ignore_errors=True)
-        page_files = sorted(p.relative_to(folder).as_posix() for p in (folder / "pages").glob("*.txt"))
-        copy = folder / "archive.pdf"
+    def _read_again(self, folder: Path, record: ItemRecord, options: IngestOptions) -> FileResult:
+        staging = self._staging()
+        new = staging / "new"
+        (new / "original").mkdir(parents=True)
+        source = folder / record.original.stored_as
+        copy_of_original = new / record.original.stored_as
+        _link_or_copy(source, copy_of_original)
+        item = _Prepared(source, new, identify(copy_of_original), record.original.sha256)
+        self._ocr(copy_of_original, item, options)
+        if item.status == "ocr_failed":
+            shutil.rmtree(staging, ignore_errors=True)
+            return FileResult(source, "ocr_failed", "; ".join(item.notes), record.archival_code, record.pages)
+        copy = new / "archive.pdf"
+        page_files = _page_files(new)
         updated = record.model_copy(
             update={
-                "status": "ok",
+                "status": item.status,
                 "pages": len(page_files),
                 "page_files": page_files,
                 "archive_copy": ArchiveCopy(
                     file="archive.pdf", sha256=sha256_of(copy), size=copy.stat().st_size, pdfa=item.pdfa
                 ),
-                "files": checksum_files(folder),
-                "ocr": OcrInfo(versions=versions(), languages=languages),
-                "notes": [*record.notes, f"OCR retried {dt.date.today().isoformat()}", *item.notes],
+                "files": checksum_files(new),
+                "ocr": _ocr_info(options),
+                "ocr_history": [*record.ocr_history, record.ocr],
+                "page_quality": item.quality,
+                "notes": [
+                    *(n for n in record.notes if not n.startswith("OCR failed")),
+                    f"read again with {options.engine} on {dt.date.today().isoformat()}",
+                    *(n for n in item.notes if n not in record.notes),
+                ],
             }
         )
-        write_all_atomically([(folder / RECORD_FILE, updated.to_json().encode("utf-8"))])
-        self._manifest_put(record.year, folder / RECORD_FILE, sha256_of(folder / RECORD_FILE))
-        return FileResult(original, "ingested", "OCR done on retry", record.archival_code, updated.pages)
+        updated.write(new)
+        _fsync_tree(new)
+        digest = sha256_of(new / RECORD_FILE)
+        target = folder.relative_to(self.root).as_posix()
+        write_all_atomically([(staging / SWAP_FILE, json.dumps({"target": target, "record_sha256": digest}).encode())])
+        _exchange(new, folder)  # the commit point: `new` now holds the old reading
+        self._manifest_put(record.year, folder / RECORD_FILE, digest)
+        shutil.rmtree(staging, ignore_errors=True)
+        return _result(source, updated)
+
+
+@dataclass(frozen=True)
+class ReadAgain:
+    """Which archived documents `reocr` reads again."""
+
+    year: int | None = None
+    applicant: str | None = None
+    only_needs_review: bool = False
+    only_failed: bool = False
+
+    def wants(self, record: ItemRecord) -> bool:
+        if self.only_failed:
+            return record.status == "ocr_failed"
+        if self.only_needs_review:
+            return record.status in ("needs_review", "ocr_failed")
+        return True
+
+
+SWAP_FILE = "swap.json"
+QUALITY_FILE = "quality.json"
+
+
+def _page_files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in (folder / "pages").glob("*.txt"))
+
+
+def _ocr_info(options: IngestOptions) -> OcrInfo:
+    engine = options.engine
+    return OcrInfo(engine=engine, versions=versions(engine), languages=options.languages, read_at=_now())
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _result(source: Path, record: ItemRecord) -> FileResult:
+    outcome = {"ok": "ingested", "needs_review": "needs_review"}.get(record.status, "ocr_failed")
+    message = "; ".join(record.notes)
+    return FileResult(source, outcome, message, record.archival_code, record.pages, record.pages_to_review())
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """The original into the new reading's folder: a hard link (no second copy on disk) where possible."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); where the file system cannot,
+    two renames, which `_recover` completes after a crash between them (the swap file says what was meant)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+            return
+    old = a.with_name("old")
+    os.rename(b, old)
+    os.rename(a, b)
+    os.rename(old, a)
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:

@@ -3,7 +3,7 @@ index nothing of OCR; this module feeds one from the other."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from archive import Archive
 from docgen.policy import Policy
@@ -39,6 +39,7 @@ def archived_pages(archive: Archive) -> Iterator[PageDoc]:
             )
 
 
-def refresh_index(workspace: Workspace) -> tuple[int, int]:
-    """Bring the index in line with the archive (after an ingest or a retry)."""
-    return open_index(workspace).update(archived_pages(open_archive(workspace)))
+def refresh_index(workspace: Workspace, reread: Iterable[str] | None = None) -> tuple[int, int]:
+    """Bring the index in line with the archive (after an ingest, a retry or a re-reading); the pages of
+    the documents `reread` (archival codes) are replaced, since their texts changed under the same keys."""
+    return open_index(workspace).update(archived_pages(open_archive(workspace)), replace=set(reread or ()))

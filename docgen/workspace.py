@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import Field
@@ -24,6 +25,7 @@ ENV_VAR = "DOCGEN_WORKSPACE"
 class WorkspaceSettings(Strict):
     policy: str = Field(min_length=1)  # a built-in policy id or one in the workspace's policies/
     title: str | None = None
+    ocr_engine: Literal["ppocr", "tesseract"] = "ppocr"  # what reads evidence unless --ocr-engine says otherwise
 
 
 @dataclass(frozen=True)

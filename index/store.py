@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,12 +110,13 @@ class EvidenceIndex:
         with self._open().searcher() as searcher:
             return {fields["key"] for fields in searcher.all_stored_fields()}
 
-    def update(self, pages: Iterable[PageDoc]) -> tuple[int, int]:
-        """Make the index hold exactly `pages`: add what is missing, drop what the archive no longer has."""
+    def update(self, pages: Iterable[PageDoc], replace: Collection[str] = ()) -> tuple[int, int]:
+        """Make the index hold exactly `pages`: add what is missing, drop what the archive no longer has,
+        and index again the pages of the documents in `replace` (archival codes read again)."""
         wanted = {page.key: page for page in pages}
-        have = self.keys()
+        have = {key for key in self.keys() if key.rsplit("#", 1)[0] not in replace}
         missing = [wanted[k] for k in sorted(wanted.keys() - have)]
-        stale = sorted(have - wanted.keys())
+        stale = sorted(self.keys() - (have & wanted.keys()))
         ix = self._open()
         if stale:
             with ix.writer() as writer:

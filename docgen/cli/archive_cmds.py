@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from archive import Archive, FileResult, IngestOptions, IngestSummary, export_year, seal, unseal, verify
-from archive.ocr import DEFAULT_LANGUAGES
+from archive import Archive, FileResult, IngestOptions, IngestSummary, ReadAgain, export_year, seal, unseal, verify
+from archive.ocr import DEFAULT_LANGUAGES, ENGINES
 from docgen.cli import State, cli, pass_state
 from docgen.cli.output import echo_json
 from docgen.cycle.campaign import draft_campaign
@@ -55,9 +57,25 @@ def archive_of(state: State) -> Archive:
     return open_archive(workspace_of(state))
 
 
-def _reindex(state: State) -> None:
-    added, removed = refresh_index(workspace_of(state))
+def _reindex(state: State, reread: list[str] | None = None) -> None:
+    added, removed = refresh_index(workspace_of(state), reread)
     click.echo(f"search index: {added} pages added, {removed} removed", err=True)
+
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def engine_option(help_text: str) -> Callable[[Command], Command]:
+    return click.option(
+        "--ocr-engine",
+        "engine",
+        type=click.Choice(ENGINES),
+        help=help_text + " Default: the workspace's ocr_engine setting (ppocr unless docgen.yaml says otherwise).",
+    )
+
+
+def chosen_engine(state: State, engine: str | None) -> str:
+    return engine or workspace_of(state).settings.ocr_engine
 
 
 @cli.group("archive")
@@ -91,6 +109,8 @@ class IngestProgress:
             if self.tty:
                 click.echo("\r\033[K", nl=False, err=True)
             click.echo(f"docgen: error: {result.message}", err=True)
+        if result.review:
+            line += f" - {len(result.review)} page(s) need review"
         if self.tty:
             click.echo(f"\r\033[K{line}  ETA {int(eta // 60)}:{int(eta % 60):02d}", nl=done == total, err=True)
         else:
@@ -99,11 +119,21 @@ class IngestProgress:
 
 def _summary(summary: IngestSummary, verb: str) -> None:
     minutes = max(summary.seconds, 1e-9) / 60
+    review = summary.needing_review()
     click.echo(
-        f"{verb} {summary.count('ingested')}, duplicates {summary.count('duplicate')}, "
-        f"failed {summary.count('failed')}, OCR failed {summary.count('ocr_failed')}; "
+        f"{verb} {summary.count('ingested') + summary.count('needs_review')}, duplicates {summary.count('duplicate')}, "
+        f"failed {summary.count('failed')}, OCR failed {summary.count('ocr_failed')}, "
+        f"pages needing review {len(review)}; "
         f"{summary.pages} pages in {summary.seconds:.0f} s ({summary.pages / minutes:.1f} pages/min)"
     )
+    for line in review:
+        click.echo(f"docgen: needs review: {line}", err=True)
+    if review:
+        click.echo(
+            "docgen: open those pages and check them; 'docgen archive reocr --only-needs-review' reads them again "
+            "(e.g. with the other --ocr-engine); a page no engine reads stays 'needs_review'",
+            err=True,
+        )
     if summary.count("failed"):
         raise SystemExit(ExitCode.bad_input)
     if summary.count("ocr_failed"):
@@ -123,6 +153,7 @@ def _summary(summary: IngestSummary, verb: str) -> None:
     show_default=True,
     help="Documents OCR'd at once (one core each).",
 )
+@engine_option("What reads the pages: ppocr (PP-OCRv4, reads phone photos) or tesseract.")
 @click.option("--languages", default=DEFAULT_LANGUAGES, show_default=True, help="Tesseract languages.")
 @click.option(
     "--seconds-per-page",
@@ -139,22 +170,27 @@ def ingest_cmd(
     applicant: str,
     evidence_type: str,
     jobs: int,
+    engine: str | None,
     languages: str,
     seconds_per_page: float,
 ) -> None:
-    """Archive scanned evidence (PDF, JPEG, PNG, TIFF; folders taken recursively).
+    """Archive scanned evidence and phone photos (PDF, JPEG, PNG, TIFF; folders taken recursively).
 
     Each document is stored whole or not at all; re-running the same command completes an
     interrupted ingest without duplicates. Bad files are reported one line each and skipped.
-    Exit 0 when all went in, 2 when a file was refused, 1 when OCR failed (the original is
-    kept; 'docgen archive retry' runs it again).
+    Every page gets its characters and the engine's mean confidence; a page with (almost) no
+    text or a low confidence is stored as 'needs_review' and listed at the end: look at it.
+    Exit 0 when all went in (pages needing review included), 2 when a file was refused, 1 when
+    OCR failed (the original is kept; 'docgen archive retry' runs it again).
 
     \b
     Example:
       docgen archive ingest box3/ --year 2021 --applicant 昆山精工数控技术有限公司 --type equipment_list -j 2
     """
     archive = archive_of(state)
-    options = IngestOptions(year, applicant, evidence_type, jobs, languages, seconds_per_page)
+    options = IngestOptions(
+        year, applicant, evidence_type, jobs, languages, seconds_per_page, chosen_engine(state, engine)
+    )
     summary = archive.ingest(paths, options, progress=IngestProgress(), on_wait=lambda m: click.echo(m, err=True))
     _reindex(state)
     _summary(summary, "ingested")
@@ -162,17 +198,64 @@ def ingest_cmd(
 
 @archive_group.command("retry")
 @click.option("--year", type=int, help="Only this year.")
+@engine_option("What reads the pages.")
 @pass_state
-def retry_cmd(state: State, year: int | None) -> None:
+def retry_cmd(state: State, year: int | None, engine: str | None) -> None:
     """OCR again the documents whose OCR failed or timed out.
 
     \b
     Example:
       docgen archive retry --year 2021
     """
-    summary = archive_of(state).retry(year, progress=IngestProgress(), on_wait=lambda m: click.echo(m, err=True))
-    _reindex(state)
+    summary = archive_of(state).retry(
+        year,
+        engine=chosen_engine(state, engine),
+        progress=IngestProgress(),
+        on_wait=lambda m: click.echo(m, err=True),
+    )
+    _reindex(state, [r.code for r in summary.results if r.outcome != "ocr_failed"])
     _summary(summary, "done")
+
+
+@archive_group.command("reocr")
+@click.option("--year", type=int, help="Only this year.")
+@click.option("--applicant", help="Only this unit (name or credit code, as ingested).")
+@click.option("--only-needs-review", is_flag=True, help="Only documents with a page that needs review (or failed).")
+@engine_option("What reads the pages this time.")
+@click.option("--languages", default=DEFAULT_LANGUAGES, show_default=True, help="Tesseract languages.")
+@pass_state
+def reocr_cmd(
+    state: State,
+    year: int | None,
+    applicant: str | None,
+    only_needs_review: bool,
+    engine: str | None,
+    languages: str,
+) -> None:
+    """Read archived documents again, e.g. with a better engine; originals stay as received.
+
+    Each document's new PDF/A copy, page texts and record replace the old ones in one step (a
+    kill leaves the old reading or the new, never a mix); the record keeps which engine read it
+    before and when it changed (`ocr_history`); the search index follows. A sealed year refuses.
+
+    \b
+    Examples:
+      docgen archive reocr --year 2021 --ocr-engine ppocr
+      docgen archive reocr --only-needs-review --applicant 91320583MA1KJ88011
+    """
+    selection = ReadAgain(year=year, applicant=applicant, only_needs_review=only_needs_review)
+    summary = archive_of(state).reocr(
+        selection,
+        engine=chosen_engine(state, engine),
+        languages=languages,
+        progress=IngestProgress(),
+        on_wait=lambda m: click.echo(m, err=True),
+    )
+    if not summary.results:
+        click.echo("no archived document matches; nothing read again")
+        return
+    _reindex(state, [r.code for r in summary.results if r.outcome != "ocr_failed"])
+    _summary(summary, "read again")
 
 
 @archive_group.command("verify")
@@ -269,5 +352,11 @@ def list_cmd(state: State, year: int | None, applicant: str | None, as_json: boo
         return
     for _, r in rows:
         flag = "" if r.status == "ok" else f"  [{r.status}]"
-        click.echo(f"{r.archival_code}  {r.applicant}  {r.evidence_type_name}  {r.pages}页  {r.original.name}{flag}")
-    click.echo(f"{len(rows)} documents")
+        click.echo(
+            f"{r.archival_code}  {r.applicant}  {r.evidence_type_name}  {r.pages}页  {r.ocr.engine}  "
+            f"{r.original.name}{flag}"
+        )
+        for q in r.pages_to_review():
+            click.echo(f"    page {q.page} needs review: {q.reason}")
+    review = sum(len(r.pages_to_review()) for _, r in rows)
+    click.echo(f"{len(rows)} documents" + (f", {review} pages need review" if review else ""))

@@ -472,6 +472,15 @@ def status_cmd(state: State, year: int | None, as_json: bool) -> None:
         click.echo(f"  [{mark}] {step['name']}  {step['detail']}".rstrip())
     for a in status["applicants"]:
         click.echo(f"      {a['unit']}: {a['stage']}")
+    evidence = status["evidence"]
+    click.echo(
+        f"evidence: {evidence['documents']} documents, {evidence['pages']} pages, "
+        f"{len(evidence['needs_review'])} pages need review, {len(evidence['ocr_failed'])} OCR failed"
+    )
+    for page in evidence["needs_review"]:
+        click.echo(f"      page {page['page']} of {page['archival_code']} could not be read: {page['reason']}")
+    for code in evidence["ocr_failed"]:
+        click.echo(f"      {code}: OCR failed ('docgen archive retry')")
     register = status["register"]
     click.echo(f"register: {register['active']} active, {register['revoked']} revoked")
     click.echo(f"next: {status['next']}")

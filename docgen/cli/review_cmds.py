@@ -15,8 +15,14 @@ from docgen.errors import ExitCode
 from docgen.evidence import open_archive
 from docgen.policy_registry import choose_policy
 
-_MARKS = {Match.backed: "✓", Match.near: "≈", Match.contradicted: "✗", Match.not_found: "?"}
-_COLOURS = {Match.backed: "green", Match.near: "yellow", Match.contradicted: "red", Match.not_found: "red"}
+_MARKS = {Match.backed: "✓", Match.near: "≈", Match.contradicted: "✗", Match.not_found: "?", Match.unreadable: "!"}
+_COLOURS = {
+    Match.backed: "green",
+    Match.near: "yellow",
+    Match.contradicted: "red",
+    Match.not_found: "red",
+    Match.unreadable: "magenta",
+}
 
 
 @cli.command("review")
@@ -30,7 +36,8 @@ def review_cmd(state: State, applicant_file: Path, year: int | None, as_json: bo
     Each teacher's certificate (name, number, level), each equipment line (model, quantity), the
     site (area, ownership) and the unit (name, credit code) is looked for on the applicant's OCR'd
     pages: backed, near match (one character off, or a detail unreadable: shown), contradicted,
-    or not found; then a line per condition, e.g. the share of teachers whose qualification is
+    not found, or page unreadable (not found on the pages read while a page of the evidence could
+    not be read: open it); then a line per condition, e.g. the share of teachers whose qualification is
     backed, against the bar. Exit 0 when nothing is contradicted or missing, 1 otherwise.
 
     \b
@@ -56,5 +63,5 @@ def review_cmd(state: State, applicant_file: Path, year: int | None, as_json: bo
             click.echo(f"{s.condition}: {s.verdict.value}: {s.detail}")
         counts = ", ".join(f"{m.value} {result.count(m)}" for m in Match)
         click.echo(f"{len(result.claims)} claims: {counts}")
-    if result.count(Match.contradicted) or result.count(Match.not_found):
+    if result.count(Match.contradicted) or result.count(Match.not_found) or result.count(Match.unreadable):
         raise SystemExit(ExitCode.check_failed)

@@ -42,10 +42,17 @@ class Match(StrEnum):
     near = "near match"
     contradicted = "contradicted"
     not_found = "not found"
+    unreadable = "page unreadable"  # not found on the pages read, and some page of the evidence was not readable
 
 
-_ORDER = [Match.backed, Match.near, Match.contradicted, Match.not_found]
-ZH = {Match.backed: "有据", Match.near: "近似", Match.contradicted: "矛盾", Match.not_found: "未找到"}
+_ORDER = [Match.backed, Match.near, Match.contradicted, Match.unreadable, Match.not_found]
+ZH = {
+    Match.backed: "有据",
+    Match.near: "近似",
+    Match.contradicted: "矛盾",
+    Match.not_found: "未找到",
+    Match.unreadable: "页面无法识别",
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class Page:
     page: int
     evidence_type: str
     text: str
+    unreadable: str = ""  # why OCR could not read this page well ("" when it could)
 
     @property
     def compact(self) -> str:
@@ -112,9 +120,10 @@ def applicant_pages(archive: Archive, applicant: Applicant, year: int | None) ->
         records = archive.records(year, folder)
     pages = []
     for item, record in records:
+        review = {q.page: q.reason for q in record.pages_to_review()}
         for number, page_file in enumerate(record.page_files, 1):
             text = (item / page_file).read_text(encoding="utf-8")
-            pages.append(Page(record.archival_code, number, record.evidence_type, text))
+            pages.append(Page(record.archival_code, number, record.evidence_type, text, review.get(number, "")))
     return year, pages
 
 
@@ -140,7 +149,23 @@ def review_pages(applicant: Applicant, policy: Policy, year: int, pages: list[Pa
             claims.append(result)
     claims += check_site(applicant, prepared)
     claims.append(check_unit(applicant, prepared))
+    unread = [p for p in pages if p.unreadable]
+    for claim in claims:
+        if claim.match is Match.not_found and unread:
+            _maybe_on_unread_pages(claim, unread)
     return Review(applicant, year, len(pages), claims, summarise(applicant, policy, claims))
+
+
+def _maybe_on_unread_pages(claim: ClaimResult, unread: list[Page]) -> None:
+    """A claim not found while some evidence page could not be read may be on that page: say so, never
+    'not found' alone (the reviewer must open the page)."""
+    where = "; ".join(f"page {p.page} of {p.archival_code} could not be read ({p.unreadable})" for p in unread[:3])
+    where_zh = "；".join(f"{p.archival_code}第{p.page}页无法识别" for p in unread[:3])
+    claim.match = Match.unreadable
+    claim.detail = Said(
+        f"not found on the pages read; {where}: open it", f"已识别页面中未找到；{where_zh}，请人工查看原件"
+    )
+    claim.evidence = [Evidence(p.archival_code, p.page, "") for p in unread[:3]]
 
 
 @dataclass

@@ -95,6 +95,22 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
             }
             for a in applicants
         ],
+        "evidence": _evidence_status(cycle, year),
+    }
+
+
+def _evidence_status(cycle: Cycle, year: int) -> dict[str, Any]:
+    """The year's archived evidence, and every page OCR could not read well (a person must look at it)."""
+    records = [record for _, record in cycle.archive().records(year)]
+    return {
+        "documents": len(records),
+        "pages": sum(r.pages for r in records),
+        "ocr_failed": [r.archival_code for r in records if r.status == "ocr_failed"],
+        "needs_review": [
+            {"archival_code": r.archival_code, "applicant": r.applicant, "page": q.page, "reason": q.reason}
+            for r in records
+            for q in r.pages_to_review()
+        ],
     }
 
 

@@ -346,13 +346,16 @@ def _ingest(
         return archived, notes
     archive = cycle.archive()
     for type_id, paths in files:
-        summary = archive.ingest(paths, IngestOptions(year, applicant.credit_code, type_id, jobs), progress=progress)
+        engine = cycle.workspace.settings.ocr_engine
+        options = IngestOptions(year, applicant.credit_code, type_id, jobs, engine=engine)
+        summary = archive.ingest(paths, options, progress=progress)
         for r in summary.results:
             archived.append(
                 {"type": type_id, "file": r.path.name, "outcome": r.outcome, "code": r.code, "pages": r.pages}
             )
             if r.outcome in ("failed", "ocr_failed"):
                 notes.append(f"{r.path.name}: {r.outcome}: {r.message}")
+        notes += [f"needs review: {line}" for line in summary.needing_review()]
     refresh_index(cycle.workspace)
     return archived, notes
 

@@ -1,0 +1,197 @@
+"""PP-OCR (PaddleOCR's Chinese detection, direction and recognition models) through RapidOCR on ONNX Runtime.
+
+Why this engine: on phone photos of certificates (perspective, a shadow, a red seal on the text,
+JPEG) Tesseract `chi_sim` gave no text at all on 4 of 6 pages; PP-OCRv4 read them (bench/ocr_engines.py).
+
+* The models ship inside the pinned wheel `rapidocr-onnxruntime` 1.4.4 (ch_PP-OCRv4 det/rec and the
+  mobile direction classifier, 16 MB) and load from site-packages: nothing is downloaded, which a
+  closed bureau network requires. Later `rapidocr` 3.x releases fetch models at first use.
+* Red seals (公章) over black text: recognition reads the red channel of a colour page, where red ink
+  is as light as the paper and black or blue ink stays dark. Measured on the generated photos: the
+  line under the seal came back only this way. Red print (a seal, a red heading) is therefore not
+  read; the page image in the archive copy keeps it.
+* PP-OCR recognises lines, not pages: it does not turn a page lying on its side or upside down.
+  `orientation()` decides that first: text boxes taller than wide mean the page lies on its side;
+  the direction classifier's votes over the lines then tell 0 from 180 degrees.
+* One engine per process, loaded on first use (about 0.3 s) and kept: ocrmypdf calls the engine once
+  per page, and loading per page would double the time of a short document.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import MissingDependencyError
+
+PACKAGE = "rapidocr-onnxruntime"
+PINNED = "1.4.4"
+MODELS = ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx")
+THREADS_ENV = "DOCGEN_OCR_THREADS"
+INSTALL_HINT = f"run 'bash scripts/setup' (pip package {PACKAGE}=={PINNED}, which carries the models)"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text as read: its corners in image pixels (clockwise from top left), text and confidence."""
+
+    box: tuple[tuple[float, float], ...]
+    text: str
+    confidence: float
+
+    @property
+    def left(self) -> float:
+        return min(x for x, _ in self.box)
+
+    @property
+    def right(self) -> float:
+        return max(x for x, _ in self.box)
+
+    @property
+    def top(self) -> float:
+        return min(y for _, y in self.box)
+
+    @property
+    def bottom(self) -> float:
+        return max(y for _, y in self.box)
+
+
+@dataclass(frozen=True)
+class Orientation:
+    angle: int  # clockwise degrees the page content is turned; 0, 90, 180 or 270
+    confidence: float  # 0 (a guess) to 10 (every line agrees)
+
+
+def model_dir() -> Path:
+    """Where the models are: inside the installed package (checked, so a broken install says so)."""
+    try:
+        import rapidocr_onnxruntime
+    except ImportError as exc:
+        raise MissingDependencyError(f"the PP-OCR engine is not installed ({exc}); {INSTALL_HINT}") from None
+    folder = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    missing = [name for name in MODELS if not (folder / name).is_file()]
+    if missing:
+        raise MissingDependencyError(f"PP-OCR models missing from {folder}: {', '.join(missing)}; {INSTALL_HINT}")
+    return folder
+
+
+@functools.cache
+def versions() -> dict[str, str]:
+    """Engine, runtime and model names, for the record."""
+    model_dir()
+    return {
+        PACKAGE: importlib.metadata.version(PACKAGE),
+        "onnxruntime": importlib.metadata.version("onnxruntime"),
+        "models": "ch_PP-OCRv4_det, ch_PP-OCRv4_rec, ch_ppocr_mobile_v2.0_cls",
+    }
+
+
+@functools.cache
+def engine() -> Any:
+    """The loaded RapidOCR pipeline of this process (threads from DOCGEN_OCR_THREADS, default 1)."""
+    folder = model_dir()
+    from rapidocr_onnxruntime import RapidOCR
+
+    threads = int(os.environ.get(THREADS_ENV, "1"))
+    settings: dict[str, Any] = {
+        "det_model_path": str(folder / MODELS[0]),
+        "rec_model_path": str(folder / MODELS[1]),
+        "cls_model_path": str(folder / MODELS[2]),
+    }
+    for part in ("det", "cls", "rec"):
+        settings[f"{part}_intra_op_num_threads"] = threads
+        settings[f"{part}_inter_op_num_threads"] = 1
+    return RapidOCR(**settings)
+
+
+def _ink(image: Any) -> Any:
+    """The image recognition reads: the red channel of a colour page (see the module docstring)."""
+    import numpy as np
+
+    if image.ndim == 3 and image.shape[2] >= 3:
+        red = image[:, :, 2]  # OpenCV orders channels BGR
+        return np.ascontiguousarray(np.stack([red, red, red], axis=2))
+    if image.ndim == 2:
+        return np.stack([image, image, image], axis=2)
+    return image
+
+
+def load(path: Path) -> Any:
+    import cv2
+
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise ValueError(f"{path}: not an image OpenCV can read")
+    if image.ndim == 3 and image.shape[2] == 4:
+        image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.dtype != "uint8":
+        image = cv2.convertScaleAbs(image, alpha=255.0 / max(1, int(image.max())))
+    return _ink(image)
+
+
+def recognise(image: Any) -> list[Line]:
+    """Every line PP-OCR reads on `image` (an array from `load`), top to bottom."""
+    result, _ = engine()(image)
+    lines = []
+    for box, text, score in result or []:
+        lines.append(Line(tuple((float(x), float(y)) for x, y in box), str(text), float(score)))
+    return lines
+
+
+def orientation(image: Any) -> Orientation:
+    """Which way the page content is turned, from the shape of its text boxes and the direction classifier."""
+    import numpy as np
+
+    ocr = engine()
+    small, _ = _shrink(image, 1024)
+    boxes, _ = ocr.text_det(small)
+    if boxes is None or len(boxes) == 0:
+        return Orientation(0, 0.0)
+    sizes = [
+        (np.linalg.norm(b[0] - b[1]), np.linalg.norm(b[1] - b[2]))  # width along the box, height
+        for b in boxes
+    ]
+    tall = sum(1 for w, h in sizes if h > 1.5 * w)
+    wide = sum(1 for w, h in sizes if w > 1.5 * h)
+    if tall + wide == 0:
+        return Orientation(0, 0.0)
+    sideways = tall > wide
+    upright, turned_boxes = small, boxes
+    if sideways:
+        upright = np.ascontiguousarray(np.rot90(small, k=1))  # k=1: 90 deg counter-clockwise
+        turned_boxes, _ = ocr.text_det(upright)
+        if turned_boxes is None or len(turned_boxes) == 0:
+            return Orientation(90, 0.0)
+    crops = ocr.get_crop_img_list(upright, sorted(turned_boxes, key=_area, reverse=True)[:24])
+    _, votes, _ = ocr.text_cls(crops)
+    flipped = sum(score for label, score in votes if label == "180")
+    straight = sum(score for label, score in votes if label == "0")
+    total = flipped + straight or 1.0
+    upside_down = flipped > straight
+    agreement = abs(flipped - straight) / total
+    shape_agreement = abs(tall - wide) / (tall + wide)
+    confidence = round(10 * float(min(agreement, shape_agreement)), 2)
+    # content turned clockwise by `angle`: a page on its side read after a 90 deg counter-clockwise turn
+    # was turned 90 deg clockwise, and 270 when it still reads upside down after that turn
+    angle = (90 if sideways else 0) + (180 if upside_down else 0)
+    return Orientation(angle % 360, confidence)
+
+
+def _area(box: Any) -> float:
+    import numpy as np
+
+    return float(np.linalg.norm(box[0] - box[1]) * np.linalg.norm(box[1] - box[2]))
+
+
+def _shrink(image: Any, longest: int) -> tuple[Any, float]:
+    import cv2
+
+    height, width = image.shape[:2]
+    scale = min(1.0, longest / max(height, width))
+    if scale == 1.0:
+        return image, 1.0
+    return cv2.resize(image, (int(width * scale), int(height * scale)), interpolation=cv2.INTER_AREA), scale
