@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import math
 import random
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -211,3 +212,16 @@ def phone_photo(
     decoded = Image.open(buffer)
     decoded.load()
     return decoded
+
+
+def character_error_rate(expected: str, read: str) -> float:
+    """Edit distance between what was rendered and what OCR read, over the rendered length; both NFKC,
+    without white space, with the punctuation forms OCR confuses folded (：/: and （/( read alike)."""
+    from rapidfuzz.distance import Levenshtein
+
+    def plain(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        return "".join(c for c in text if not c.isspace())
+
+    truth = plain(expected)
+    return Levenshtein.distance(truth, plain(read)) / max(1, len(truth))

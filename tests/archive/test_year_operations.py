@@ -138,7 +138,7 @@ def test_failed_ocr_keeps_the_original_and_retry_completes(
     fake.chmod(0o755)
     scan = save_pdf([page_image(["职业资格证书", "姓名：赵刚", "等级：技师"], seed=70)], tmp_path / "z.pdf")
     monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
-    failed = run(*ingest_args(copy.workspace, scan, year=2025))
+    failed = run(*ingest_args(copy.workspace, scan, year=2025), "--ocr-engine", "tesseract")
     assert failed.exit_code == 1 and "OCR failed" in failed.stderr
     ((folder, record),) = copy.archive.records(2025)
     assert record.status == "ocr_failed" and record.archive_copy is None
@@ -148,4 +148,5 @@ def test_failed_ocr_keeps_the_original_and_retry_completes(
     assert retried.exit_code == 0, retried.stderr
     ((folder, record),) = copy.archive.records(2025)
     assert record.status == "ok" and "赵刚" in (folder / record.page_files[0]).read_text(encoding="utf-8")
+    assert record.ocr.engine == "ppocr" and [h.engine for h in record.ocr_history] == ["tesseract"]
     assert run("-w", copy.workspace, "archive", "verify").exit_code == 0
