@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,8 +171,24 @@ def recognise(image: Any) -> list[Line]:
         text = " ".join(t for t, _ in kept)
         score = sum(sc * len(t) for t, sc in kept) / sum(len(t) for t, _ in kept)
         if score >= MIN_LINE_SCORE:
-            lines.append(Line(tuple((float(x), float(y)) for x, y in box), text, score))
+            lines.append(Line(tuple((float(x), float(y)) for x, y in box), digits_as_digits(text), score))
     return lines
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9]{6,}")
+
+
+def digits_as_digits(text: str) -> str:
+    """'O' read inside a run that is mostly digits is the digit 0: PP-OCR read S000032050000231001 on a
+    clean 200-dpi scan as SO00032050000231001 (a certificate number is letters then digits; models such
+    as VMC850 have no O). Runs with letters for the most part are left as read."""
+
+    def fix(match: re.Match[str]) -> str:
+        run = match.group(0)
+        digits = sum(c.isdigit() for c in run)
+        return run.replace("O", "0").replace("o", "0") if digits >= 0.6 * len(run) else run
+
+    return _IDENTIFIER.sub(fix, text)
 
 
 def split_at_gaps(crop: Any) -> list[Any]:

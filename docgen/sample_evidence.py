@@ -58,13 +58,13 @@ def _level(teacher: Teacher) -> str:
 
 def equipment_lines(applicant: Applicant, quantities: dict[str, int] | None = None) -> list[str]:
     """教学实训设备清单; `quantities` (model -> number) prints other numbers than the application's."""
-    lines = ["教学实训设备清单", f"单位：{applicant.name}", "序号 设备名称 型号 数量（台/套）"]
+    lines = ["教学实训设备清单", f"单位：{applicant.name}", "序号    设备名称    型号    数量（台/套）"]
     number = 0
     for project in applicant.projects:
         for e in project.equipment:
             number += 1
             quantity = (quantities or {}).get(e.model or "", e.quantity)
-            lines.append(f"{number} {e.name} {e.model or ''} {quantity}")
+            lines.append(f"{number}    {e.name}    {e.model or ''}    {quantity}")  # a printed table's columns
     return lines
 
 

@@ -52,3 +52,10 @@ def test_words_share_the_line_box_by_characters() -> None:
     assert [w.text for w in words] == ["数控车床", "CK6150"]
     assert words[0].bbox is not None and words[1].bbox is not None
     assert words[0].bbox.left == 0 and round(words[0].bbox.right) == 40 and round(words[1].bbox.left) == 50
+
+
+def test_an_o_inside_a_run_of_digits_is_the_digit_zero() -> None:
+    from archive.ppocr import digits_as_digits
+
+    assert digits_as_digits("证书编号：SO00032050000231001") == "证书编号：S000032050000231001"
+    assert digits_as_digits("VMC850 ROBOT200 CK6150 OK") == "VMC850 ROBOT200 CK6150 OK"  # letters for the most part
