@@ -14,9 +14,7 @@ from ocrmypdf.hocrtransform import BoundingBox, OcrClass, OcrElement
 from ocrmypdf.pluginspec import OcrEngine, OrientationConfidence
 
 from archive import ppocr
-from archive.quality import page_number_of, report_page
-
-NAME = "ppocr"
+from archive.quality import report_page
 
 
 class PpOcrEngine(OcrEngine):
@@ -68,13 +66,8 @@ class PpOcrEngine(OcrEngine):
         for row in rows:
             page.children.append(_line_element(row))
         text = "\n".join(_row_text(row) for row in rows)
-        characters = sum(len(line.text.replace(" ", "")) for line in lines)
-        confidence = (
-            sum(line.confidence * len(line.text) for line in lines) / max(1, sum(len(line.text) for line in lines))
-            if lines
-            else None
-        )
-        report_page(page_number + 1 if page_number >= 0 else page_number_of(input_file), characters, confidence)
+        read = sum(len(line.text) for line in lines)
+        report_page(page_number + 1, sum(line.confidence * len(line.text) for line in lines) / read if read else None)
         return page, text + "\n"
 
     @staticmethod

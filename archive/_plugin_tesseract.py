@@ -1,4 +1,4 @@
-"""ocrmypdf plugin: Tesseract as ocrmypdf runs it, plus the page's characters and mean word confidence
+"""ocrmypdf plugin: Tesseract as ocrmypdf runs it, plus the page's mean word confidence
 (`--plugin archive._plugin_tesseract`), so that both engines report how well each page was read."""
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ class ReportingTesseract(TesseractOcrEngine):
             for conf, text in _WORD.findall(output_hocr.read_text(encoding="utf-8", errors="replace"))
         ]
         words = [(conf, text) for conf, text in words if text]
-        characters = sum(len(text) for _, text in words)
-        confidence = sum(conf * len(text) for conf, text in words) / 100 / characters if characters else None
-        report_page(page_number_of(input_file), characters, confidence)
+        read = sum(len(text) for _, text in words)
+        report_page(
+            page_number_of(input_file), sum(conf * len(text) for conf, text in words) / 100 / read if read else None
+        )
 
 
 @hookimpl

@@ -36,6 +36,7 @@ from pathlib import Path
 import pikepdf
 
 from archive.errors import OcrFailed
+from archive.ppocr import THREADS_ENV
 from archive.quality import REPORT_ENV, read_report
 from docgen.errors import BadInputError, MissingDependencyError
 
@@ -67,10 +68,13 @@ def versions(engine: str = DEFAULT_ENGINE) -> dict[str, str]:
     return found
 
 
-def check_engine(engine: str) -> None:
+def check_reader(engine: str, languages: str) -> None:
+    """Fail before any file is touched: an unknown or missing engine, missing Tesseract language data."""
     if engine not in ENGINES:
         raise BadInputError(f"--ocr-engine: '{engine}' is not one of {', '.join(ENGINES)}")
     versions(engine)
+    if engine == "tesseract":
+        check_languages(languages)
 
 
 @functools.cache
@@ -170,7 +174,7 @@ def run_ocr(
         base.append("--invalidate-digital-signatures")  # the original, with its signature, is kept as received
     timeout = 60 + seconds_per_page * pages * 1.5
     report = sidecar.with_name(sidecar.name + ".quality.jsonl")
-    env = {REPORT_ENV: str(report), "DOCGEN_OCR_THREADS": str(max(1, threads))}
+    env = {REPORT_ENV: str(report), THREADS_ENV: str(max(1, threads))}
     code, message = _run([*base, *PDFA_OUTPUT, str(source), str(output)], timeout, env)
     if code == 0:
         return OcrOutcome(pdfa=True, confidences=read_report(report))

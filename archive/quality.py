@@ -1,8 +1,9 @@
 """How well each page was read, and which pages a person must look at.
 
 The OCR plugins (archive/_plugin_ppocr.py, archive/_plugin_tesseract.py) run inside ocrmypdf's
-process and append one JSON line per recognised page to the file named by REPORT_ENV; the
-archive reads it back after the run. A page with (almost) no characters or a low mean confidence
+process and append one JSON line per recognised page (its engine's mean confidence) to the file
+named by REPORT_ENV; the archive reads it back after the run and counts the characters of the
+final page text itself. A page with (almost) no characters or a low mean confidence
 is `needs_review`, never `ok`: an empty page that says "ok" would let the cross-check call a
 teacher "not found" when the certificate is there but unread.
 """
@@ -55,12 +56,12 @@ def judge(page: int, text: str, confidence: float | None) -> PageQuality:
     return PageQuality(page=page, characters=characters, confidence=confidence, status="ok")
 
 
-def report_page(page: int, characters: int, confidence: float | None) -> None:
+def report_page(page: int, confidence: float | None) -> None:
     """Called by a plugin inside ocrmypdf: one line per page, appended (atomic for lines this short)."""
     target = os.environ.get(REPORT_ENV)
     if not target:
         return
-    line = json.dumps({"page": page, "characters": characters, "confidence": confidence}) + "\n"
+    line = json.dumps({"page": page, "confidence": confidence}) + "\n"
     fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line.encode())

@@ -42,8 +42,7 @@ from archive.lock import writer_lock
 from archive.ocr import (
     DEFAULT_ENGINE,
     DEFAULT_LANGUAGES,
-    check_engine,
-    check_languages,
+    check_reader,
     run_ocr,
     versions,
     without_forms,
@@ -75,12 +74,6 @@ class IngestOptions:
     languages: str = DEFAULT_LANGUAGES
     seconds_per_page: float = 180
     engine: str = DEFAULT_ENGINE  # ppocr or tesseract
-
-    def check(self) -> None:
-        """Fail early, before any file is touched: an unknown or missing engine, missing language data."""
-        check_engine(self.engine)
-        if self.engine == "tesseract":
-            check_languages(self.languages)
 
     def threads(self) -> int:
         """Cores each of the `jobs` documents being read at once may use."""
@@ -185,7 +178,7 @@ class Archive:
         if not options.applicant.strip():
             raise BadInputError("--applicant: give a unit name or a credit code")
         files = expand(paths)
-        options.check()
+        check_reader(options.engine, options.languages)
         started = dt.datetime.now()
         summary = IngestSummary()
         with writer_lock(self.root, on_wait):
@@ -461,7 +454,10 @@ class Archive:
         started = dt.datetime.now()
         with writer_lock(self.root, on_wait):
             self._recover()
-            chosen = [(f, r) for f, r in self.records(selection.year, selection.applicant) if selection.wants(r)]
+            selected = self.records(selection.year, selection.applicant)
+            if not selected and not selection.only_failed and (selection.year or selection.applicant):
+                raise BadInputError(_nothing_archived(selection))
+            chosen = [(f, r) for f, r in selected if selection.wants(r)]
             sealed = sorted({r.year for _, r in chosen if self.is_sealed(r.year)})
             if sealed:
                 raise SealedYear(
@@ -469,7 +465,7 @@ class Archive:
                     "before reading its documents again"
                 )
             if chosen:
-                IngestOptions(0, "", "", jobs, languages, seconds_per_page, engine).check()
+                check_reader(engine, languages)
             for folder, record in chosen:
                 # the knobs of an ingest; year, applicant and type stay the record's
                 options = IngestOptions(
@@ -539,6 +535,13 @@ class ReadAgain:
         if self.only_needs_review:
             return record.status in ("needs_review", "ocr_failed")
         return True
+
+
+def _nothing_archived(selection: ReadAgain) -> str:
+    if selection.applicant:
+        year = f" in {selection.year}" if selection.year else ""
+        return f"--applicant: no archived documents of '{selection.applicant}'{year} (see 'docgen archive list')"
+    return f"--year: no archived documents in {selection.year} (see 'docgen archive list')"
 
 
 SWAP_FILE = "swap.json"

@@ -23,7 +23,7 @@ from docgen.policy_registry import load_policy
 from docgen.sample_evidence import certificate_lines, certificates_of, equipment_lines
 from docgen.sample_scans import character_error_rate, phone_photo
 from docgen.workspace import init_workspace
-from tests.conftest import EXAMPLES, run, write_yaml
+from tests.conftest import EXAMPLES, assert_one_line_error, run, write_yaml
 
 pytestmark = pytest.mark.slow
 DOCGEN = str(Path(sys.executable).with_name("docgen"))
@@ -196,9 +196,11 @@ def test_reocr_reads_an_archived_photo_again_in_place(photographed: Photographed
     assert run("-w", workspace, "index", "check").exit_code == 0
     hits = json.loads(run("-w", workspace, "search", "S000032050000231001", "--year", "2022", "--json").output)
     assert [h["archival_code"] for h in hits] == [after.archival_code]
-    # a sealed year refuses, and nothing changes
+    # a unit with nothing archived is bad input; a sealed year refuses; neither changes anything
     assert run("-w", workspace, "archive", "seal", "2022").exit_code == 0
     before_refusal = snapshot(workspace)
+    unknown = run("-w", workspace, "archive", "reocr", "--applicant", "昆山无此单位")
+    assert_one_line_error(unknown, "--applicant", "昆山无此单位")
     refused = run("-w", workspace, "archive", "reocr", "--year", "2022")
     assert refused.exit_code == 2 and "2022 is sealed" in refused.stderr
     assert snapshot(workspace) == before_refusal

@@ -22,8 +22,8 @@ def test_a_page_with_no_or_little_text_or_low_confidence_needs_review() -> None:
 def test_the_report_written_inside_ocrmypdf_is_read_back(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     report = tmp_path / "q.jsonl"
     monkeypatch.setenv("DOCGEN_OCR_REPORT", str(report))
-    report_page(2, 40, 0.93)
-    report_page(1, 0, None)
+    report_page(2, 0.93)
+    report_page(1, None)
     assert read_report(report) == {1: None, 2: 0.93}
     assert read_report(tmp_path / "none.jsonl") == {}
     assert page_number_of(Path("/tmp/x/000012_ocr.png")) == 12
