@@ -206,9 +206,10 @@ def _searches(workspace: Workspace, report: DemoReport) -> None:
     index = open_index(workspace)
     try:
         for query in ("高级技师", "CK6150", "人力资源和社会保障局", "建筑面积"):
-            hits = index.search(query)
-            where = ", ".join(f"{h.archival_code} p.{h.page}" for h in hits[:3])
-            report.add(f"  search {query}: {len(hits)} pages ({where})")
+            found = index.search(query)
+            where = ", ".join(f"{h.archival_code} p.{h.page}" for h in found.hits[:3])
+            count = found.total if found.exact else f"at least {found.total}"
+            report.add(f"  search {query}: {count} pages ({where})")
     finally:
         index.close()
 

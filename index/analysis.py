@@ -1,25 +1,23 @@
-"""Tokenising Chinese evidence text for Whoosh.
+"""What a page's text becomes for search, and the grams the index keeps of it.
 
-Why two fields. Whoosh's default analyzer keeps an unspaced Chinese run as one token, so
-nothing inside it can be found (Paperless-ngx users reported exactly that). Word segmentation
-alone (jieba) misses substrings that cut across words: 控车 inside 数控车床, 技师 inside 高级技师
-when jieba keeps 高级技师 whole. So:
+Search is exact: a page matches a term when the term occurs in the page's *searchable* text, as a
+plain substring scan would find it. The searchable text is the page folded (NFKC, lower case, the
+brackets Tesseract confuses), with a line break inside a run of Chinese joined (a phrase wrapped at
+the end of a printed line is one phrase) and every other run of white space one space.
 
-* `text`: character bigrams of every Chinese run (a run of one character is kept as it is),
-  with positions. Any substring of two or more characters is a phrase of consecutive bigrams
-  and always matches. Latin/digit runs (CK6150, S000032050000231001, 2019) are single tokens.
-* `words`: jieba's words (dictionary only, no HMM; about 1.7 ms a page measured), without
-  positions, used only to rank: a page holding the query as a whole word gets a boost, so whole
-  words rank above accidental substrings.
-
-Everything is folded first: NFKC (ＣＫ６１５０ = CK6150), lower case, and the punctuation
-Tesseract confuses (〈 for （). Folding keeps the length of already-normalised text, so offsets
-found in folded text are offsets in the stored page text (for snippets).
+The index keeps, per page and without positions or frequencies, every character, every pair of
+neighbouring characters (bigram), every three characters around a single space ("上 有") and every
+four characters in a row inside a run of Latin letters and digits. Every page holding a term holds
+all the term's own grams (`covering`): the pages holding all of them are the candidates, and the
+stored searchable text of each candidate decides. All of a term's bigrams are used, not just enough
+to cover it: in 技师高级 the rare 师高 leaves few candidates to check where 技师 and 高级 leave many.
+A term that is a gram itself (one or two characters, four letters or digits) needs no check.
+Measured (bench/search.py, 100,000 pages): see the README.
 """
 
 from __future__ import annotations
 
-import logging
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,9 +26,12 @@ from typing import Any
 from whoosh.analysis import Token, Tokenizer
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+(?:[._-][0-9a-z]+)*")
 _CJK_ONLY = re.compile(rf"^[{_CJK}]+$")
+_ALNUM = re.compile(r"[0-9a-z]{4,}")
+_WRAPPED = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
+_SPACE = re.compile(r"\s+")
 _PUNCT = str.maketrans({"〈": "(", "〉": ")", "《": "(", "》": ")", "【": "[", "】": "]", "〔": "[", "〕": "]"})
+LATIN_GRAM = 4
 
 
 def fold(text: str) -> str:
@@ -42,26 +43,97 @@ def fold(text: str) -> str:
     return "".join(out).translate(_PUNCT)
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    return fold(char)
+
+
 def is_chinese(text: str) -> bool:
     return bool(_CJK_ONLY.match(text))
 
 
-def bigram_tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    """(token, start, end) over folded text: bigrams of Chinese runs, whole Latin/digit runs."""
-    for match in RUN.finditer(text):
-        run, start = match.group(0), match.start()
-        if is_chinese(run) and len(run) > 1:
-            for i in range(len(run) - 1):
-                yield run[i : i + 2], start + i, start + i + 2
-        else:
-            yield run, start, match.end()
+def searchable(text: str) -> str:
+    """The text a page is searched in (see the module docstring); a query term is folded the same way."""
+    return _SPACE.sub(" ", _WRAPPED.sub("", fold(text))).strip()
 
 
-class _SpanTokenizer(Tokenizer):
-    """A Whoosh tokenizer over (text, start, end) spans of the folded value."""
+def searchable_with_origin(text: str) -> tuple[str, list[int]]:
+    """`searchable(text)` and, for each of its characters, the index of the character of `text` it
+    comes from: a match found in the searchable text is marked in the page's own characters."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for folded in _fold_char(char):
+            chars.append(folded)
+            origin.append(index)
+    folded_text = "".join(chars)
+    keep = [True] * len(folded_text)
+    for match in _WRAPPED.finditer(folded_text):
+        for i in range(match.start(), match.end()):
+            keep[i] = False
+    out: list[str] = []
+    out_origin: list[int] = []
+    for i, char in enumerate(folded_text):
+        if not keep[i]:
+            continue
+        if char.isspace():
+            if not out or out[-1] == " ":
+                continue
+            char = " "
+        out.append(char)
+        out_origin.append(origin[i])
+    while out and out[-1] == " ":
+        out.pop()
+        out_origin.pop()
+    return "".join(out), out_origin
 
-    def spans(self, text: str) -> Iterator[tuple[str, int, int]]:
-        raise NotImplementedError
+
+def grams(text: str) -> set[str]:
+    """The grams of a searchable text (see the module docstring)."""
+    found = {c for c in text if c != " "}
+    found.update(pair for pair in (text[i : i + 2] for i in range(len(text) - 1)) if " " not in pair)
+    found.update(text[i - 1 : i + 2] for i in _spaces(text))
+    for match in _ALNUM.finditer(text):
+        run = match.group(0)
+        found.update(run[i : i + LATIN_GRAM] for i in range(len(run) - LATIN_GRAM + 1))
+    return found
+
+
+def covering(term: str) -> list[str]:
+    """The grams of `term` (searchable, non-empty) a page holding it must hold: its 4-grams inside
+    letter/digit runs, its bigrams elsewhere, its trigrams around single spaces; a lone character
+    (one between spaces, or the whole term) as itself."""
+    in_run = [False] * len(term)
+    chosen: list[str] = []
+    for match in _ALNUM.finditer(term):
+        start, end = match.span()
+        chosen += [term[i : i + LATIN_GRAM] for i in range(start, end - LATIN_GRAM + 1)]
+        for k in range(start, end):
+            in_run[k] = True
+    for i in range(len(term) - 1):
+        if " " not in term[i : i + 2] and not (in_run[i] and in_run[i + 1]):
+            chosen.append(term[i : i + 2])
+    chosen += [term[i - 1 : i + 2] for i in _spaces(term)]
+    chosen += [c for i, c in enumerate(term) if c != " " and _alone(term, i)]
+    return list(dict.fromkeys(chosen))
+
+
+def _spaces(text: str) -> list[int]:
+    """Positions of single spaces between two other characters."""
+    return [i for i in range(1, len(text) - 1) if text[i] == " " and text[i - 1] != " " and text[i + 1] != " "]
+
+
+def _alone(text: str, i: int) -> bool:
+    return (i == 0 or text[i - 1] == " ") and (i == len(text) - 1 or text[i + 1] == " ")
+
+
+def is_gram(term: str) -> bool:
+    """A term that is itself a gram: the pages holding the gram are exactly the pages holding the term."""
+    return " " not in term and (len(term) <= 2 or (len(term) == LATIN_GRAM and bool(_ALNUM.fullmatch(term))))
+
+
+class GramTokenizer(Tokenizer):
+    """Whoosh tokenizer: the distinct grams of a page's searchable text (the value given is already searchable)."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
@@ -83,40 +155,8 @@ class _SpanTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (text, start, end) in enumerate(self.spans(fold(value))):
-            token.text = text
+        for gram in grams(value) if tokenize else [value]:
+            token.text = gram
             token.boost = 1.0
             token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
             yield token
-
-
-class BigramTokenizer(_SpanTokenizer):
-    def spans(self, text: str) -> Iterator[tuple[str, int, int]]:
-        return bigram_tokens(text)
-
-
-_jieba_ready = False
-
-
-def jieba_words(text: str) -> Iterator[str]:
-    """Whole words of folded text (Chinese words of two or more characters, Latin/digit runs)."""
-    global _jieba_ready
-    import jieba
-
-    if not _jieba_ready:
-        jieba.setLogLevel(logging.WARNING)
-        _jieba_ready = True
-    for word in jieba.cut(text, HMM=False):
-        if (is_chinese(word) and len(word) > 1) or RUN.fullmatch(word):
-            yield word
-
-
-class WordTokenizer(_SpanTokenizer):
-    def spans(self, text: str) -> Iterator[tuple[str, int, int]]:
-        return ((word, 0, 0) for word in jieba_words(text))  # no positions or offsets are used

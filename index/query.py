@@ -1,12 +1,13 @@
 """The reviewer's query language: words ANDed, "quoted phrases", OR, a leading minus excludes.
 
     高级技师 数控车床            both
-    "数控车床 CK6150"            the exact sequence
+    "数控车床 CK6150"            the exact sequence, space included
     技师 OR 高级工               either
     技师 -高级技师               技师 but not 高级技师 (exclusion works for Chinese terms too)
 
-Each word or phrase must occur in the page as written (any substring of two or more Chinese
-characters counts); whole words also score higher.
+Each word or phrase must occur in the page's searchable text as written (index/analysis.py): any
+substring counts, a single character, 控车 inside 数控车床, CK inside CK6150. The answer is exactly
+what a substring scan of every page would give.
 """
 
 from __future__ import annotations
@@ -14,18 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from whoosh import query as q
-
 from docgen.errors import BadInputError
-from index.analysis import bigram_tokens, fold, is_chinese
+from index.analysis import covering, is_gram, searchable
 
-WORD_BOOST = 2.0
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
 class Term:
-    text: str  # folded
+    text: str  # searchable (index.analysis.searchable)
     excluded: bool = False
 
 
@@ -50,9 +49,9 @@ def parse(text: str) -> Parsed:
                 items.append("OR")
                 continue
             negated = word.startswith("-") and len(word) > 1
-            items.append(Term(fold(word[1:] if negated else word), negated))
+            items.append(Term(searchable(word[1:] if negated else word), negated))
         else:
-            items.append(Term(fold(match.group(2)), bool(match.group(1))))
+            items.append(Term(searchable(match.group(2)), bool(match.group(1))))
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     joining = False
@@ -63,8 +62,8 @@ def parse(text: str) -> Parsed:
             joining = True
             continue
         assert isinstance(item, Term)
-        if not list(bigram_tokens(item.text)):
-            continue  # punctuation only
+        if not _WORD_CHAR.search(item.text):
+            continue  # punctuation only: it would match almost every page
         if item.excluded:
             if joining:
                 raise BadInputError(f"query {text!r}: OR cannot join an excluded word")
@@ -81,22 +80,27 @@ def parse(text: str) -> Parsed:
     return Parsed(groups, excluded)
 
 
-def _match(term: str) -> q.Query:
-    """Pages where `term` occurs as written."""
-    tokens = [t for t, _, _ in bigram_tokens(term)]
-    if len(tokens) == 1:
-        if is_chinese(tokens[0]) and len(tokens[0]) == 1:  # one character: any bigram holding it
-            return q.Or([q.Prefix("text", tokens[0]), q.Wildcard("text", "?" + tokens[0]), q.Term("text", tokens[0])])
-        return q.Term("text", tokens[0])
-    return q.Phrase("text", tokens)
+def positive_grams(parsed: Parsed) -> list[list[list[str]]]:
+    """For each group, for each of its terms, the grams a page must hold for the term to be on it:
+    the pages holding all grams of some term of every group are the candidates."""
+    return [[covering(t.text) for t in group] for group in parsed.groups]
 
 
-def to_whoosh(parsed: Parsed) -> q.Query:
-    clauses: list[q.Query] = []
-    for group in parsed.groups:
-        options = [q.AndMaybe(_match(t.text), q.Term("words", t.text, boost=WORD_BOOST)) for t in group]
-        clauses.append(options[0] if len(options) == 1 else q.Or(options))
-    positive = clauses[0] if len(clauses) == 1 else q.And(clauses)
-    if not parsed.excluded:
-        return positive
-    return q.AndNot(positive, q.Or([_match(t.text) for t in parsed.excluded]))
+def excluded_grams(parsed: Parsed) -> list[str]:
+    """The excluded terms that are grams themselves: their pages are taken out without reading text."""
+    return [t.text for t in parsed.excluded if is_gram(t.text)]
+
+
+def needs_check(parsed: Parsed) -> bool:
+    """Whether candidates must be checked against their text: a term longer than one gram, or an
+    excluded term the index cannot exclude by itself."""
+    return any(not is_gram(t.text) for group in parsed.groups for t in group) or any(
+        not is_gram(t.text) for t in parsed.excluded
+    )
+
+
+def matches(parsed: Parsed, text: str) -> bool:
+    """The truth for one page's searchable text: every group has a term in it, no excluded term is."""
+    return all(any(t.text in text for t in group) for group in parsed.groups) and not any(
+        t.text in text for t in parsed.excluded
+    )

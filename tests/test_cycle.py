@@ -356,7 +356,7 @@ def test_evidence_received_sealed_year_refused_and_export_holds_decisions_and_do
     )
     assert snapshot(ws) == before
     ok(*w, "receive", KS / "applicant-pass.yaml", "-e", f"teacher_certificates={scan}")
-    hits = json.loads(ok(*w, "search", teacher.certificate_no or "", "--json"))
+    hits = json.loads(ok(*w, "search", teacher.certificate_no or "", "--json"))["hits"]
     assert len(hits) == 1 and hits[0]["applicant"] == "91320583MA1KJ88011"
     ok(*w, "archive", "seal", "2021")
     assert_one_line_error(run(*w, "receive", KS / "applicant-school.yaml"), "sealed")

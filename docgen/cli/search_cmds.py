@@ -17,7 +17,10 @@ from index.store import END, MARK
 @click.option("--year", type=int, help="Only this year.")
 @click.option("--applicant", help="Only this unit (name or credit code, as ingested).")
 @click.option("--type", "type_", help="Only this evidence type id.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per page of results.")
+@click.option(
+    "--page", "result_page", type=click.IntRange(1), default=1, show_default=True, help="Which page of results."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (matches between <mark> and </mark>).")
 @pass_state
 def search_cmd(
@@ -27,59 +30,71 @@ def search_cmd(
     applicant: str | None,
     type_: str | None,
     limit: int,
+    result_page: int,
     as_json: bool,
 ) -> None:
     """Find archived pages by what is written on them, across years and applicants.
 
     Words are ANDed; "quoted phrases" must appear as written; OR joins alternatives; a leading
-    minus excludes. Any two or more Chinese characters are found inside longer words (控车 in
-    数控车床); whole words rank first. Full-width and half-width forms match (ＣＫ６１５０ = CK6150).
+    minus excludes. Every page whose text holds the words is found, and no other: any part of a
+    word counts (控车 in 数控车床, CK or 6150 in CK6150, a single character), a phrase wrapped at
+    the end of a printed line too; full-width and half-width forms match (ＣＫ６１５０ = CK6150).
+    Results come in filing order: newest year first, then 件号 and page. The count is exact, or
+    "at least N" when counting every page would take long (JSON: "exact": false).
 
     \b
     Examples:
       docgen search 高级技师 王建国
       docgen search '"数控车床 CK6150"' --year 2021
       docgen search 技师 -高级技师 --type teacher_certificates --json
+      docgen search 技师 --page 2
     """
     text = " ".join(query)
     index = open_index(workspace_of(state))
     try:
-        hits = index.search(text, year=year, applicant=applicant, type_=type_, limit=limit)
+        found = index.search(
+            text, year=year, applicant=applicant, type_=type_, limit=limit, offset=(result_page - 1) * limit
+        )
     finally:
         index.close()
     if as_json:
         echo_json(
-            [
-                {
-                    "archival_code": h.archival_code,
-                    "applicant": h.applicant,
-                    "type": h.type,
-                    "type_name": h.type_name,
-                    "year": h.year,
-                    "page": h.page,
-                    "score": h.score,
-                    "snippet": h.snippet,
-                    "path": h.path,
-                }
-                for h in hits
-            ]
+            {
+                "total": found.total,
+                "exact": found.exact,
+                "offset": found.offset,
+                "hits": [
+                    {
+                        "archival_code": h.archival_code,
+                        "applicant": h.applicant,
+                        "type": h.type,
+                        "type_name": h.type_name,
+                        "year": h.year,
+                        "page": h.page,
+                        "snippet": h.snippet,
+                        "path": h.path,
+                    }
+                    for h in found.hits
+                ],
+            }
         )
         return
-    if not hits:
+    if not found.total:
         click.echo(f"no page matches {text!r}")
         raise SystemExit(ExitCode.check_failed)
-    for h in hits:
+    for h in found.hits:
         shown = h.snippet.replace(MARK, "\x00").replace(END, "\x01")
         parts = shown.split("\x00")
         line = parts[0] + "".join(
             click.style(p.split("\x01")[0], fg="yellow", bold=True) + p.split("\x01")[1] for p in parts[1:]
         )
-        click.echo(
-            f"{click.style(h.archival_code, bold=True)}  {h.applicant}  {h.type_name}  {h.year}  "
-            f"第{h.page}页  score {h.score}"
-        )
+        click.echo(f"{click.style(h.archival_code, bold=True)}  {h.applicant}  {h.type_name}  {h.year}  第{h.page}页")
         click.echo(f"    {line}")
         click.echo(f"    {h.path}#page={h.page}")
+    count = found.total if found.exact else f"at least {found.total}"
+    first, last = found.offset + 1, found.offset + len(found.hits)
+    shown_range = f"{first}-{last}" if found.hits else "none"
+    click.echo(f"{count} pages match; shown {shown_range}" + ("; --page N for more" if last < found.total else ""))
 
 
 @cli.group("index")

@@ -112,7 +112,7 @@ def test_every_name_number_and_model_on_the_photos_is_found(photographed: Photog
         for field in wanted:
             result = run("-w", photographed.workspace, "search", field, "--json")
             assert result.exit_code in (0, 1), (field, result.output)
-            if codes[name] not in {hit["archival_code"] for hit in json.loads(result.output or "[]")}:
+            if codes[name] not in {hit["archival_code"] for hit in json.loads(result.output)["hits"]}:
                 missed.append(field)
     assert len(missed) <= 1 and all(field.startswith("S0000") for field in missed), missed
 
@@ -194,7 +194,7 @@ def test_reocr_reads_an_archived_photo_again_in_place(photographed: Photographed
     )
     assert run("-w", workspace, "archive", "verify").exit_code == 0
     assert run("-w", workspace, "index", "check").exit_code == 0
-    hits = json.loads(run("-w", workspace, "search", "S000032050000231001", "--year", "2022", "--json").output)
+    hits = json.loads(run("-w", workspace, "search", "S000032050000231001", "--year", "2022", "--json").output)["hits"]
     assert [h["archival_code"] for h in hits] == [after.archival_code]
     # a unit with nothing archived is bad input; a sealed year refuses; neither changes anything
     assert run("-w", workspace, "archive", "seal", "2022").exit_code == 0

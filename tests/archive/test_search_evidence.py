@@ -20,7 +20,7 @@ DOCGEN = str(Path(sys.executable).with_name("docgen"))
 def search(ws: Path, *query: str) -> list[dict[str, object]]:
     result = run("-w", ws, "search", *query, "--json")
     assert result.exit_code == 0, result.stderr
-    hits = json.loads(result.output)
+    hits = json.loads(result.output)["hits"]
     assert isinstance(hits, list)
     return hits
 

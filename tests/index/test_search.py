@@ -56,7 +56,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> EvidenceIndex:
 
 
 def codes(index: EvidenceIndex, text: str, **filters: object) -> list[str]:
-    return [h.archival_code for h in index.search(text, **filters)]  # type: ignore[arg-type]
+    return [h.archival_code for h in index.search(text, **filters).hits]  # type: ignore[arg-type]
 
 
 def test_any_chinese_substring_finds_its_page(index: EvidenceIndex) -> None:
@@ -71,15 +71,25 @@ def test_any_chinese_substring_finds_its_page(index: EvidenceIndex) -> None:
     assert codes(index, "花名册李") == []  # not adjacent on the page (a space between)
 
 
-def test_whole_words_rank_above_accidental_substrings(index: EvidenceIndex) -> None:
-    assert codes(index, "技师")[0] == "KSRSJ-WS·2021-D30-0003"  # 技师 as a word, above 高级技师
-    assert codes(index, "车床")[0] == "KSRSJ-WS·2022-D30-0001"  # 车床 as a word, above 数控车床
+def test_results_come_in_filing_order_newest_year_first(index: EvidenceIndex) -> None:
+    assert codes(index, "车床") == ["KSRSJ-WS·2022-D30-0001", "KSRSJ-WS·2022-D30-0003", "KSRSJ-WS·2021-D30-0002"]
+    assert codes(index, "技师") == ["KSRSJ-WS·2021-D30-0001", "KSRSJ-WS·2021-D30-0003"]
+
+
+def test_pages_of_results_and_an_exact_count(index: EvidenceIndex) -> None:
+    everything = index.search("型", limit=10)
+    assert everything.total == 3 and everything.exact and len(everything.hits) == 3
+    second = index.search("型", limit=2, offset=2)
+    assert [h.archival_code for h in second.hits] == [everything.hits[2].archival_code] and second.total == 3
 
 
 def test_mixed_runs_match_exactly(index: EvidenceIndex) -> None:
     assert sorted(codes(index, "CK6150")) == ["KSRSJ-WS·2021-D30-0002", "KSRSJ-WS·2022-D30-0003"]
     assert codes(index, "CK6140") == ["KSRSJ-WS·2022-D30-0001"]
-    assert codes(index, "CK615") == []
+    assert sorted(codes(index, "CK615")) == sorted(codes(index, "CK6150"))  # inside the model, as a scan finds it
+    assert sorted(codes(index, "CK")) == sorted(codes(index, "CK6150") + codes(index, "CK6140"))
+    assert codes(index, "0000231") == ["KSRSJ-WS·2021-D30-0001"]  # a piece of a certificate number
+    assert codes(index, "6140") == ["KSRSJ-WS·2022-D30-0001"]
     assert codes(index, "S000032050000231001") == ["KSRSJ-WS·2021-D30-0001"]
     assert codes(index, "91320583MA1KJ88011") == ["KSRSJ-WS·2022-D30-0002"]
     assert codes(index, "2019年6月18日") == ["KSRSJ-WS·2022-D30-0001"]
@@ -104,9 +114,9 @@ def test_filters(index: EvidenceIndex) -> None:
 
 
 def test_snippets_mark_the_matches(index: EvidenceIndex) -> None:
-    hit = index.search("数控车床 VMC850")[0]
+    hit = index.search("数控车床 VMC850").hits[0]
     assert "<mark>数控车床</mark>" in hit.snippet and "<mark>VMC850</mark>" in hit.snippet
-    width = index.search("CK6150", year=2022)[0]
+    width = index.search("CK6150", year=2022).hits[0]
     assert "<mark>ＣＫ６１５０</mark>" in width.snippet  # marked in the page's own characters
 
 
@@ -150,9 +160,9 @@ def test_a_searcher_sees_the_last_commit_while_a_writer_works(index: EvidenceInd
     writer.add_document(
         **PageDoc("A-WS·2021-Y-0002", 2021, "乙", "乙", "other", "other", 1, "/p", "第二份 公示名单").fields()
     )
-    assert [h.archival_code for h in ix.search("公示名单")] == ["A-WS·2021-Y-0001"]  # the writer holds its lock
+    assert [h.archival_code for h in ix.search("公示名单").hits] == ["A-WS·2021-Y-0001"]  # the writer holds its lock
     writer.commit()
-    assert sorted(h.archival_code for h in ix.search("公示名单")) == ["A-WS·2021-Y-0001", "A-WS·2021-Y-0002"]
+    assert sorted(h.archival_code for h in ix.search("公示名单").hits) == ["A-WS·2021-Y-0001", "A-WS·2021-Y-0002"]
 
 
 def test_search_command_json_and_no_match(tmp_path: Path) -> None:
@@ -164,8 +174,29 @@ def test_search_command_json_and_no_match(tmp_path: Path) -> None:
     EvidenceIndex(ws / "index").rebuild(docs)
     result = run("-w", ws, "search", "技师", "-高级技师", "--json")
     assert result.exit_code == 0, result.stderr
-    hits = json.loads(result.output)
+    found = json.loads(result.output)
+    assert found["total"] == 1 and found["exact"] is True
+    hits = found["hits"]
     assert [h["archival_code"] for h in hits] == ["KSRSJ-WS·2021-D30-0003"]
-    assert set(hits[0]) >= {"archival_code", "applicant", "type", "year", "page", "score", "snippet", "path"}
+    assert set(hits[0]) >= {"archival_code", "applicant", "type", "year", "page", "snippet", "path"}
     none = run("-w", ws, "search", "不存在的词")
     assert none.exit_code == 1 and "no page matches" in none.output
+
+
+def test_whoosh_and_not_still_keeps_a_first_page_it_should_exclude(tmp_path: Path) -> None:
+    """The Whoosh 2.7.4 defect index/query.py works around: when it is fixed, this fails, and the
+    set difference in EvidenceIndex.search can go back to AndNot."""
+    from whoosh import query as q
+
+    ix = EvidenceIndex(tmp_path / "index")
+    ix.rebuild(
+        [
+            PageDoc("A-WS·2021-Y-0001", 2021, "甲", "甲", "other", "other", 1, "/p", "技师"),
+            PageDoc("A-WS·2021-Y-0002", 2021, "甲", "甲", "other", "other", 1, "/p", "技师 CK1200"),
+        ]
+    )
+    searcher = ix.searcher()
+    and_not = q.AndNot(q.Term("grams", "1200"), q.Term("grams", "技"))
+    assert list(and_not.docs(searcher)) == [1]  # page 2 holds 技 and should be excluded
+    assert codes(ix, "1200 -技") == []
+    ix.close()
