@@ -109,7 +109,9 @@ def index_group() -> None:
 
 
 @index_group.command("rebuild")
-@click.option("--procs", type=click.IntRange(1, 16), default=1, show_default=True, help="Writer processes.")
+@click.option(
+    "--procs", type=click.IntRange(1, 16), default=2, show_default=True, help="Writer processes (one core each)."
+)
 @pass_state
 def rebuild_cmd(state: State, procs: int) -> None:
     """Recreate the index from the archive (it is swapped in whole when done).

@@ -200,3 +200,51 @@ def test_whoosh_and_not_still_keeps_a_first_page_it_should_exclude(tmp_path: Pat
     assert list(and_not.docs(searcher)) == [1]  # page 2 holds 技 and should be excluded
     assert codes(ix, "1200 -技") == []
     ix.close()
+
+
+def test_an_index_from_an_earlier_docgen_is_refused_then_rebuilt_by_the_next_update(tmp_path: Path) -> None:
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+
+    folder = tmp_path / "index"
+    folder.mkdir()
+    old = whoosh_index.create_in(str(folder), Schema(key=ID(unique=True, stored=True), text=TEXT(stored=True)))
+    with old.writer() as writer:
+        writer.add_document(key="KSRSJ-WS·2021-D30-0001#1", text="技师")
+    docs = [PageDoc(code, year, a, a, kind, kind, 1, "/p", text) for code, year, a, kind, text in PAGES]
+    ix = EvidenceIndex(folder)
+    with pytest.raises(BadInputError, match="made by an earlier docgen; run 'docgen index rebuild'"):
+        ix.search("技师")
+    assert ix.update(docs) == (6, 0)
+    assert codes(ix, "王建国") == ["KSRSJ-WS·2021-D30-0001"]
+
+
+def test_many_small_updates_keep_few_segments_and_the_same_answers(tmp_path: Path) -> None:
+    docs = [PageDoc(code, year, a, a, kind, kind, 1, "/p", text) for code, year, a, kind, text in PAGES]
+    ix = EvidenceIndex(tmp_path / "index")
+    for n in range(1, 31):  # thirty ingests of one page each
+        page = docs[n % len(docs)]
+        extra = PageDoc(f"KSRSJ-WS·2023-D30-{n:04d}", 2023, "甲", "甲", "other", "other", 1, "/p", page.text)
+        ix.update(
+            [
+                *docs,
+                *(
+                    PageDoc(
+                        f"KSRSJ-WS·2023-D30-{k:04d}",
+                        2023,
+                        "甲",
+                        "甲",
+                        "other",
+                        "other",
+                        1,
+                        "/p",
+                        docs[k % len(docs)].text,
+                    )
+                    for k in range(1, n)
+                ),
+                extra,
+            ]
+        )
+    assert len(ix.searcher().leaf_searchers()) <= 10
+    assert ix.search("王建国").total == 1 + sum(1 for n in range(1, 31) if n % len(docs) == 0)
+    ix.close()
