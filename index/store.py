@@ -233,7 +233,7 @@ class EvidenceIndex:
         text: str,
         *,
         year: int | None = None,
-        applicant: str | None = None,
+        applicant: str | Collection[str] | None = None,
         type_: str | None = None,
         limit: int = 10,
         offset: int = 0,
@@ -258,7 +258,12 @@ class EvidenceIndex:
         return Results(self._hits(searcher, chosen, parsed), total, checked == len(found), offset)
 
     def _candidates(
-        self, searcher: Searcher, parsed: Parsed, year: int | None, applicant: str | None, type_: str | None
+        self,
+        searcher: Searcher,
+        parsed: Parsed,
+        year: int | None,
+        applicant: str | Collection[str] | None,
+        type_: str | None,
     ) -> np.ndarray:
         """Document numbers of every page holding the query's grams and passing the filters, in filing order."""
         groups = positive_grams(parsed)
@@ -275,8 +280,9 @@ class EvidenceIndex:
             if year is not None:
                 docs = np.intersect1d(docs, term_docs(reader, "year", str(year)), assume_unique=True)
             if applicant:
+                names = [applicant] if isinstance(applicant, str) else list(applicant)
                 unit = _any_of(
-                    [term_docs(reader, "applicant", applicant), term_docs(reader, "applicant_folder", applicant)]
+                    [term_docs(reader, field, name) for name in names for field in ("applicant", "applicant_folder")]
                 )
                 docs = np.intersect1d(docs, unit, assume_unique=True)
             if type_:

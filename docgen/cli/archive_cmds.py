@@ -17,7 +17,7 @@ from docgen.cli.output import echo_json
 from docgen.cycle.campaign import draft_campaign
 from docgen.cycle.report import year_records
 from docgen.errors import BadInputError, ExitCode
-from docgen.evidence import open_archive, refresh_index
+from docgen.evidence import open_archive, refresh_index, resolve_applicant
 from docgen.policy_registry import load_policy
 from docgen.workspace import Workspace, init_workspace
 
@@ -143,7 +143,14 @@ def _summary(summary: IngestSummary, verb: str) -> None:
 @archive_group.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="The programme year it belongs to.")
-@click.option("--applicant", required=True, help="The unit: its name or 统一社会信用代码.")
+@click.option(
+    "--applicant",
+    required=True,
+    help="The unit: its 统一社会信用代码, or the name of a unit with an applicant file here (filed under its code).",
+)
+@click.option(
+    "--new-applicant", is_flag=True, help="File under a name no applicant file knows yet (not under a credit code)."
+)
 @click.option("--type", "evidence_type", required=True, help="Evidence type id (see 'docgen policy show').")
 @click.option(
     "--jobs",
@@ -169,6 +176,7 @@ def ingest_cmd(
     year: int,
     applicant: str,
     evidence_type: str,
+    new_applicant: bool,
     jobs: int,
     engine: str | None,
     languages: str,
@@ -188,9 +196,8 @@ def ingest_cmd(
       docgen archive ingest box3/ --year 2021 --applicant 昆山精工数控技术有限公司 --type equipment_list -j 2
     """
     archive = archive_of(state)
-    options = IngestOptions(
-        year, applicant, evidence_type, jobs, languages, seconds_per_page, chosen_engine(state, engine)
-    )
+    code = resolve_applicant(workspace_of(state), applicant, new=new_applicant)
+    options = IngestOptions(year, code, evidence_type, jobs, languages, seconds_per_page, chosen_engine(state, engine))
     summary = archive.ingest(paths, options, progress=IngestProgress(), on_wait=lambda m: click.echo(m, err=True))
     _reindex(state)
     _summary(summary, "ingested")

@@ -8,14 +8,14 @@ from docgen.cli import State, cli, pass_state
 from docgen.cli.archive_cmds import archive_of, workspace_of
 from docgen.cli.output import echo_json
 from docgen.errors import ExitCode
-from docgen.evidence import archived_pages, open_index
+from docgen.evidence import archived_pages, open_index, unit_aliases
 from index.store import END, MARK
 
 
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--year", type=int, help="Only this year.")
-@click.option("--applicant", help="Only this unit (name or credit code, as ingested).")
+@click.option("--applicant", help="Only this unit: its name or credit code, whichever it was filed under.")
 @click.option("--type", "type_", help="Only this evidence type id.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per page of results.")
 @click.option(
@@ -50,10 +50,16 @@ def search_cmd(
       docgen search 技师 --page 2
     """
     text = " ".join(query)
-    index = open_index(workspace_of(state))
+    workspace = workspace_of(state)
+    index = open_index(workspace)
     try:
         found = index.search(
-            text, year=year, applicant=applicant, type_=type_, limit=limit, offset=(result_page - 1) * limit
+            text,
+            year=year,
+            applicant=unit_aliases(workspace, applicant) if applicant else None,
+            type_=type_,
+            limit=limit,
+            offset=(result_page - 1) * limit,
         )
     finally:
         index.close()

@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 
 from archive import Archive
+from archive.record import ItemRecord
 from docgen.applicant import Applicant, Equipment, Teacher
 from docgen.crosscheck.text import (
     NearMiss,
@@ -109,15 +111,26 @@ class Review:
 
 
 def applicant_pages(archive: Archive, applicant: Applicant, year: int | None) -> tuple[int, list[Page]]:
-    """The applicant's archived pages of `year` (default: the newest year holding any of them)."""
-    folder = archive.applicant_folder(applicant.credit_code)
+    """The applicant's archived pages of `year` (default: the newest year holding any of them), filed
+    under its credit code or its name alike. No evidence at all is an error naming where it looked,
+    never a review whose every claim is "not found"."""
     if year is None:  # newest first, each year's records read once
-        found = next(((y, r) for y in reversed(archive.years()) if (r := archive.records(y, folder))), None)
+        found = next(((y, r) for y in reversed(archive.years()) if (r := unit_records(archive, applicant, y))), None)
         if found is None:
-            raise BadInputError(f"{applicant.name}: no evidence archived for {applicant.credit_code}; ingest it first")
+            raise BadInputError(
+                f"{applicant.name}: no evidence archived under {applicant.credit_code} or the unit's name "
+                f"in {archive.root}; ingest it first"
+            )
         year, records = found
     else:
-        records = archive.records(year, folder)
+        records = unit_records(archive, applicant, year)
+        if not records:
+            held = [y for y in archive.years() if unit_records(archive, applicant, y)]
+            raise BadInputError(
+                f"{applicant.name}: no evidence of {year} archived under {applicant.credit_code} or the unit's name "
+                f"(looked in {archive.year_dir(year)})"
+                + (f"; it has evidence of {', '.join(map(str, held))}" if held else "; ingest it first")
+            )
     pages = []
     for item, record in records:
         review = {q.page: q.reason for q in record.pages_to_review()}
@@ -125,6 +138,13 @@ def applicant_pages(archive: Archive, applicant: Applicant, year: int | None) ->
             text = (item / page_file).read_text(encoding="utf-8")
             pages.append(Page(record.archival_code, number, record.evidence_type, text, review.get(number, "")))
     return year, pages
+
+
+def unit_records(archive: Archive, applicant: Applicant, year: int) -> list[tuple[Path, ItemRecord]]:
+    """The year's records of one unit, whether filed under its credit code or its name."""
+    names = {applicant.credit_code, applicant.name, archive.applicant_folder(applicant.credit_code)}
+    names.add(archive.applicant_folder(applicant.name))
+    return [(f, r) for f, r in archive.records(year) if r.applicant in names or r.applicant_folder in names]
 
 
 # --- the review ---------------------------------------------------------------------------

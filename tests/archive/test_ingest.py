@@ -126,6 +126,7 @@ def test_names_from_users_stay_inside_the_archive(copy: Built, tmp_path: Path) -
         "2022",
         "--applicant",
         "../../../etc",
+        "--new-applicant",  # an unknown name is refused without it (tests/archive/test_identity.py)
         "--type",
         "other",
     )
