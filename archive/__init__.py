@@ -1,26 +1,59 @@
 """The evidence archive: untouched originals, OCR'd PDF/A copies, page texts and checksums per year.
 
-Knows nothing of templates or Jinja. Public API:
-`Archive` (ingest, retry, reocr, records), `verify`, `seal`, `unseal`, `export_year`, `ArchivalCode`.
+Stands alone: it imports nothing of docgen and takes plain values (a `Fonds`, not a programme).
+Public API:
+- `Archive(root, fonds)`: ingest, retry, reocr, records; `IngestOptions`, `ReadAgain`, `IngestSummary`,
+  `FileResult`; `ItemRecord` (record.json), `PageQuality`;
+- `Fonds`, `EvidenceKind`, `ArchivalCode`: whose archive it is and how its 档号 are made;
+- `verify`, `seal`, `unseal`, `export_year`;
+- for a shell that writes beside the archive: `writer_lock`, `identify` (the file sniffer),
+  `expand` (files under the paths given), `write_all_atomically`, `safe_filename`;
+- OCR: `ENGINES`, `DEFAULT_ENGINE`, `DEFAULT_LANGUAGES`;
+- errors: `ArchiveError` (base, with `kind`), `BadInput`, `RejectedFile`, `SealedYear`, `OcrFailed`,
+  `EngineMissing`.
 """
 
-from archive.codes import ArchivalCode
+from archive.codes import ArchivalCode, EvidenceKind, Fonds
+from archive.errors import ArchiveError, BadInput, EngineMissing, OcrFailed, RejectedFile, SealedYear
 from archive.export import export_year
-from archive.fixity import verify
+from archive.files import safe_filename, write_all_atomically
+from archive.fixity import VerifyReport, verify
+from archive.lock import writer_lock
+from archive.ocr import DEFAULT_ENGINE, DEFAULT_LANGUAGES, ENGINES
 from archive.quality import PageQuality
+from archive.record import ItemRecord
 from archive.seal import seal, unseal
-from archive.store import Archive, FileResult, IngestOptions, IngestSummary, ReadAgain
+from archive.sniff import identify
+from archive.store import Archive, FileResult, IngestOptions, IngestSummary, ReadAgain, expand
 
 __all__ = [
+    "DEFAULT_ENGINE",
+    "DEFAULT_LANGUAGES",
+    "ENGINES",
     "ArchivalCode",
     "Archive",
+    "ArchiveError",
+    "BadInput",
+    "EngineMissing",
+    "EvidenceKind",
     "FileResult",
+    "Fonds",
     "IngestOptions",
     "IngestSummary",
+    "ItemRecord",
+    "OcrFailed",
     "PageQuality",
     "ReadAgain",
+    "RejectedFile",
+    "SealedYear",
+    "VerifyReport",
+    "expand",
     "export_year",
+    "identify",
+    "safe_filename",
     "seal",
     "unseal",
     "verify",
+    "write_all_atomically",
+    "writer_lock",
 ]

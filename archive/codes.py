@@ -6,8 +6,11 @@ The optional 机构(问题)代码 level is not used: evidence is filed under one
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
+
+from archive.errors import BadInput
 
 CATEGORY = "WS"  # 文书
 RETENTION_CODES = ("Y", "D30", "D10")
@@ -39,3 +42,36 @@ class ArchivalCode:
         if not match:
             raise ValueError(f"'{text}' is not an archival code like KSRSJ-WS·2021-D30-0001")
         return cls(match["fonds"], int(match["year"]), match["retention"], int(match["item"]), match["category"])
+
+
+@dataclass(frozen=True)
+class EvidenceKind:
+    """A kind of evidence the archive files, with the 保管期限 its documents get (Y, D30 or D10)."""
+
+    id: str
+    name: str
+    retention: str
+
+    def __post_init__(self) -> None:
+        if self.retention not in RETENTION_CODES:
+            raise ValueError(f"retention must be one of {', '.join(RETENTION_CODES)}, got {self.retention!r}")
+
+
+@dataclass(frozen=True)
+class Fonds:
+    """全宗: whose archive this is (the fonds code goes into every 档号) and what it files."""
+
+    code: str
+    authority: str
+    title: str
+    kinds: tuple[EvidenceKind, ...]
+
+    def kind(self, kind_id: str) -> EvidenceKind:
+        """The evidence kind `kind_id`; refused with the closest known id."""
+        for kind in self.kinds:
+            if kind.id == kind_id:
+                return kind
+        known = [k.id for k in self.kinds]
+        close = difflib.get_close_matches(kind_id, known, n=1, cutoff=0.5)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
+        raise BadInput(f"--type: unknown evidence type '{kind_id}'{hint}")

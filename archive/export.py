@@ -10,10 +10,10 @@ from pathlib import Path
 
 import bagit
 
+from archive.errors import BadInput
 from archive.fixity import verify
 from archive.lock import writer_lock
 from archive.store import Archive
-from docgen.errors import BadInputError
 
 CATALOGUE = "catalogue.csv"  # 归档文件目录
 CATALOGUE_COLUMNS = ["序号", "档号", "责任者", "题名", "日期", "页数", "备注"]
@@ -50,13 +50,13 @@ def export_year(archive: Archive, year: int, out: Path, extra: dict[str, Path] |
     nothing is left half-made."""
     out = Path(out)
     if out.is_file() or (out.is_dir() and any(out.iterdir())):
-        raise BadInputError(f"{out}: already exists; export into a new folder")
+        raise BadInput(f"{out}: already exists; export into a new folder")
     if not archive.year_dir(year).is_dir():
-        raise BadInputError(f"{year}: no such year in {archive.root}")
+        raise BadInput(f"{year}: no such year in {archive.root}")
     with writer_lock(archive.root):
         report = verify(archive, year)
         if report.problems:
-            raise BadInputError(f"{year} fails verification ({report.problems[0]}); run 'docgen archive verify'")
+            raise BadInput(f"{year} fails verification ({report.problems[0]}); run 'docgen archive verify'")
         partial = out.parent / f".{out.name}.{uuid.uuid4().hex}.partial"
         try:
             shutil.copytree(archive.year_dir(year), partial / "archive" / str(year), copy_function=shutil.copyfile)
@@ -69,9 +69,9 @@ def export_year(archive: Archive, year: int, out: Path, extra: dict[str, Path] |
             bag = bagit.make_bag(
                 str(partial),
                 {
-                    "Source-Organization": archive.policy.authority.name,
-                    "External-Description": f"{archive.policy.title}: {year} evidence archive",
-                    "External-Identifier": f"{archive.policy.authority.fonds_code}-WS·{year}",
+                    "Source-Organization": archive.fonds.authority,
+                    "External-Description": f"{archive.fonds.title}: {year} evidence archive",
+                    "External-Identifier": f"{archive.fonds.code}-WS·{year}",
                 },
                 checksums=["sha256"],
             )

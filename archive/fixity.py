@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archive.record import RECORD_FILE, ItemRecord, sha256_of
 from archive.store import MANIFEST, SEAL_LOG, SEALED_FILE, YEAR_FILE, Archive
@@ -26,6 +27,13 @@ class VerifyReport:
     problems: list[Problem]
     items: int
     files: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "files": self.files,
+            "problems": [{"kind": p.kind, "path": str(p.path), "detail": p.detail} for p in self.problems],
+        }
 
 
 def verify(archive: Archive, year: int | None = None) -> VerifyReport:

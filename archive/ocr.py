@@ -35,10 +35,9 @@ from pathlib import Path
 
 import pikepdf
 
-from archive.errors import OcrFailed
+from archive.errors import BadInput, EngineMissing, OcrFailed
 from archive.ppocr import THREADS_ENV
 from archive.quality import REPORT_ENV, read_report
-from docgen.errors import BadInputError, MissingDependencyError
 
 # chi_sim alone: its model reads Latin letters and digits too, and adding eng made Tesseract read
 # short Chinese lines as Latin (姓名: 吴敏 -> "RA", 等级: 高级工 -> "BRL"). bench/ocr_languages.py,
@@ -71,7 +70,7 @@ def versions(engine: str = DEFAULT_ENGINE) -> dict[str, str]:
 def check_reader(engine: str, languages: str) -> None:
     """Fail before any file is touched: an unknown or missing engine, missing Tesseract language data."""
     if engine not in ENGINES:
-        raise BadInputError(f"--ocr-engine: '{engine}' is not one of {', '.join(ENGINES)}")
+        raise BadInput(f"--ocr-engine: '{engine}' is not one of {', '.join(ENGINES)}")
     versions(engine)
     if engine == "tesseract":
         check_languages(languages)
@@ -84,7 +83,7 @@ def _tesseract_versions() -> dict[str, str]:
     try:
         out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=True).stdout
     except (FileNotFoundError, subprocess.CalledProcessError):
-        raise MissingDependencyError(
+        raise EngineMissing(
             "tesseract is not installed; run 'bash scripts/setup' (tesseract-ocr, tesseract-ocr-chi-sim)"
         ) from None
     import ocrmypdf
@@ -98,7 +97,7 @@ def check_languages(languages: str) -> None:
     have = set(out.split()[1:]) if out else set()
     missing = [lang for lang in languages.split("+") if lang not in have]
     if missing:
-        raise MissingDependencyError(
+        raise EngineMissing(
             f"Tesseract has no language data for {', '.join(missing)}; "
             f"install tesseract-ocr-{missing[0].replace('_', '-')} (have: {', '.join(sorted(have))})"
         )

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import MissingDependencyError
+from archive.errors import EngineMissing
 
 PACKAGE = "rapidocr-onnxruntime"
 PINNED = "1.4.4"
@@ -75,11 +75,11 @@ def model_dir() -> Path:
     try:
         import rapidocr_onnxruntime
     except ImportError as exc:
-        raise MissingDependencyError(f"the PP-OCR engine is not installed ({exc}); {INSTALL_HINT}") from None
+        raise EngineMissing(f"the PP-OCR engine is not installed ({exc}); {INSTALL_HINT}") from None
     folder = Path(rapidocr_onnxruntime.__file__).parent / "models"
     missing = [name for name in MODELS if not (folder / name).is_file()]
     if missing:
-        raise MissingDependencyError(f"PP-OCR models missing from {folder}: {', '.join(missing)}; {INSTALL_HINT}")
+        raise EngineMissing(f"PP-OCR models missing from {folder}: {', '.join(missing)}; {INSTALL_HINT}")
     return folder
 
 

@@ -8,11 +8,10 @@ import json
 import os
 from pathlib import Path
 
-from archive.errors import SealedYear
+from archive.errors import BadInput, SealedYear
 from archive.fixity import verify
 from archive.lock import writer_lock
 from archive.store import SEAL_LOG, SEALED_FILE, Archive
-from docgen.errors import BadInputError
 
 
 def _log(archive: Archive, year: int, entry: dict[str, str]) -> None:
@@ -33,12 +32,12 @@ def _set_writable(folder: Path, writable: bool) -> None:
 def seal(archive: Archive, year: int, note: str = "") -> dict[str, str]:
     with writer_lock(archive.root):
         if not archive.year_dir(year).is_dir():
-            raise BadInputError(f"{year}: no such year in {archive.root}")
+            raise BadInput(f"{year}: no such year in {archive.root}")
         if archive.is_sealed(year):
             raise SealedYear(f"{year} is already sealed")
         report = verify(archive, year)
         if report.problems:
-            raise BadInputError(f"{year} fails verification ({report.problems[0]}); fix it before sealing")
+            raise BadInput(f"{year} fails verification ({report.problems[0]}); fix it before sealing")
         entry = {
             "action": "seal",
             "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -53,10 +52,10 @@ def seal(archive: Archive, year: int, note: str = "") -> dict[str, str]:
 
 def unseal(archive: Archive, year: int, *, force: bool, reason: str) -> dict[str, str]:
     if not force or not reason.strip():
-        raise BadInputError(f'unsealing {year} needs --force and --reason "why"; the reason is kept in the log')
+        raise BadInput(f'unsealing {year} needs --force and --reason "why"; the reason is kept in the log')
     with writer_lock(archive.root):
         if not archive.is_sealed(year):
-            raise BadInputError(f"{year} is not sealed")
+            raise BadInput(f"{year} is not sealed")
         _set_writable(archive.year_dir(year), True)
         (archive.year_dir(year) / SEALED_FILE).unlink()
         entry = {

@@ -34,10 +34,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from archive.codes import ArchivalCode
+from archive.codes import ArchivalCode, Fonds
 from archive.convert import image_to_pdf
-from archive.errors import OcrFailed, RejectedFile, SealedYear
+from archive.errors import BadInput, OcrFailed, RejectedFile, SealedYear
+from archive.files import safe_filename, write_all_atomically
 from archive.lock import writer_lock
 from archive.ocr import (
     DEFAULT_ENGINE,
@@ -51,11 +53,6 @@ from archive.quality import PageQuality, judge
 from archive.record import RECORD_FILE, ArchiveCopy, ItemRecord, OcrInfo, OriginalFile, checksum_files, sha256_of
 from archive.sniff import Identified, identify
 from archive.text import page_texts
-from docgen import credit_code
-from docgen.atomic import write_all_atomically
-from docgen.errors import BadInputError, did_you_mean
-from docgen.paths import safe_filename
-from docgen.policy import EvidenceType, Policy
 
 log = logging.getLogger("docgen.archive")
 
@@ -110,6 +107,23 @@ class IngestSummary:
     def ok(self) -> bool:
         return not any(r.outcome in ("failed", "ocr_failed") for r in self.results)
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seconds": round(self.seconds, 3),
+            "pages": self.pages,
+            "files": [
+                {
+                    "file": str(r.path),
+                    "outcome": r.outcome,
+                    "message": r.message,
+                    "code": r.code,
+                    "pages": r.pages,
+                    "needs_review": [{"page": q.page, "reason": q.reason} for q in r.review],
+                }
+                for r in self.results
+            ],
+        }
+
 
 Progress = Callable[[FileResult, int, int], None]  # result, done, total
 
@@ -127,9 +141,9 @@ class _Prepared:
 
 
 class Archive:
-    def __init__(self, root: Path, policy: Policy) -> None:
+    def __init__(self, root: Path, fonds: Fonds) -> None:
         self.root = Path(root)
-        self.policy = policy
+        self.fonds = fonds
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -158,10 +172,8 @@ class Archive:
 
     @staticmethod
     def applicant_folder(applicant: str) -> str:
-        try:
-            return credit_code.validate(applicant)
-        except credit_code.CreditCodeError:
-            return safe_filename(applicant, limit=60)
+        """The folder a unit's documents go in: its key (a credit code, as docgen passes it) made safe."""
+        return safe_filename(applicant, limit=60)
 
     # --- ingest ---------------------------------------------------------------------------
 
@@ -174,9 +186,9 @@ class Archive:
         on_wait: Callable[[str], None] | None = None,
     ) -> IngestSummary:
         """Archive every file under `paths`; bad files are reported and skipped, the rest go on."""
-        evidence = self._evidence_type(options.evidence_type)
+        evidence = self.fonds.kind(options.evidence_type)
         if not options.applicant.strip():
-            raise BadInputError("--applicant: give a unit name or a credit code")
+            raise BadInput("--applicant: give a unit name or a credit code")
         files = expand(paths)
         check_reader(options.engine, options.languages)
         started = dt.datetime.now()
@@ -218,13 +230,6 @@ class Archive:
                     self._report(progress, summary, len(files))
         summary.seconds = (dt.datetime.now() - started).total_seconds()
         return summary
-
-    def _evidence_type(self, type_id: str) -> EvidenceType:
-        try:
-            return self.policy.evidence_type(type_id)
-        except KeyError:
-            known = [e.id for e in self.policy.evidence_types]
-            raise BadInputError(f"--type: unknown evidence type '{type_id}'" + did_you_mean(type_id, known)) from None
 
     @staticmethod
     def _report(progress: Progress | None, summary: IngestSummary, total: int) -> None:
@@ -314,9 +319,9 @@ class Archive:
         if item.status == "failed":
             shutil.rmtree(item.staging, ignore_errors=True)
             return FileResult(item.source, "failed", "; ".join(item.notes))
-        evidence = self.policy.evidence_type(evidence_id)
+        evidence = self.fonds.kind(evidence_id)
         number = self._take_item_number(options.year)
-        code = ArchivalCode(self.policy.authority.fonds_code, options.year, evidence.retention.value, number)
+        code = ArchivalCode(self.fonds.code, options.year, evidence.retention, number)
         original = next((item.staging / "original").iterdir())
         copy = item.staging / "archive.pdf"
         page_files = _page_files(item.staging)
@@ -328,7 +333,7 @@ class Archive:
             applicant_folder=self.applicant_folder(options.applicant),
             evidence_type=evidence.id,
             evidence_type_name=evidence.name,
-            retention=evidence.retention.value,
+            retention=evidence.retention,
             status=item.status,
             pages=len(page_files) or item.identified.pages,
             original=OriginalFile(
@@ -456,7 +461,7 @@ class Archive:
             self._recover()
             selected = self.records(selection.year, selection.applicant)
             if not selected and not selection.only_failed and (selection.year or selection.applicant):
-                raise BadInputError(_nothing_archived(selection))
+                raise BadInput(_nothing_archived(selection))
             chosen = [(f, r) for f, r in selected if selection.wants(r)]
             sealed = sorted({r.year for _, r in chosen if self.is_sealed(r.year)})
             if sealed:
@@ -606,9 +611,9 @@ def expand(paths: Iterable[Path]) -> list[Path]:
         elif path.exists():
             files.append(path)
         else:
-            raise BadInputError(f"{path}: no such file or folder")
+            raise BadInput(f"{path}: no such file or folder")
     if not files:
-        raise BadInputError("nothing to ingest: the folders given hold no files")
+        raise BadInput("nothing to ingest: the folders given hold no files")
     return files
 
 

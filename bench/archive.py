@@ -22,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from archive import Archive, IngestOptions  # noqa: E402
 from archive.ocr import DEFAULT_LANGUAGES, PDFA_OUTPUT, ocrmypdf_command  # noqa: E402
+from docgen.evidence import fonds_of  # noqa: E402
 from docgen.policy_registry import load_policy  # noqa: E402
-from docgen.sample_scans import CERTIFICATE_LINES, page_image, save_pdf  # noqa: E402
+from docgen.samples.scans import CERTIFICATE_LINES, page_image, save_pdf  # noqa: E402
 
 
 def pages(count: int, seed: int) -> list:
@@ -32,7 +33,7 @@ def pages(count: int, seed: int) -> list:
 
 def ingest_seconds(files: list[Path], jobs: int) -> float:
     with tempfile.TemporaryDirectory() as root:
-        archive = Archive(Path(root), load_policy("kunshan-2021"))
+        archive = Archive(Path(root), fonds_of(load_policy("kunshan-2021")))
         start = time.perf_counter()
         summary = archive.ingest(files, IngestOptions(2021, "bench", "other", jobs=jobs))
         elapsed = time.perf_counter() - start

@@ -28,9 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from archive import Archive, IngestOptions
 from archive.ocr import DEFAULT_LANGUAGES, PDFA_OUTPUT, ocrmypdf_command
 from docgen.crosscheck.text import compact
+from docgen.evidence import fonds_of
 from docgen.policy_registry import load_policy
-from docgen.sample_evidence import Certificate, certificate_lines
-from docgen.sample_scans import character_error_rate, page_image, phone_photo, save_pdf
+from docgen.samples.evidence import Certificate, certificate_lines
+from docgen.samples.scans import character_error_rate, page_image, phone_photo, save_pdf
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国文斌宇浩凯健俊帆帅旭宁龙林欣瑶"
@@ -78,7 +79,7 @@ def make_set(kind: str, count: int, folder: Path) -> list[tuple[Path, list[str],
 def run_engine(engine: str, folder: str, pages: list[tuple[str, list[str], list[str]]]) -> dict[str, float]:
     """One engine over one page set, in a fresh process (so its children's peak memory is its own)."""
     with tempfile.TemporaryDirectory() as scratch:
-        archive = Archive(Path(scratch) / "archive", load_policy("kunshan-2021"))
+        archive = Archive(Path(scratch) / "archive", fonds_of(load_policy("kunshan-2021")))
         started = time.perf_counter()
         summary = archive.ingest(
             [Path(folder)], IngestOptions(2021, "91320583MA1KJ88011", "teacher_certificates", 2, engine=engine)

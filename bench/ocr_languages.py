@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from docgen.crosscheck.text import compact
-from docgen.sample_evidence import Certificate, certificate_lines
-from docgen.sample_scans import page_image
+from docgen.samples.evidence import Certificate, certificate_lines
+from docgen.samples.scans import page_image
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"

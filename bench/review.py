@@ -26,8 +26,9 @@ from archive import Archive  # noqa: E402
 from archive.record import ItemRecord, OcrInfo, OriginalFile  # noqa: E402
 from docgen.applicant import Applicant  # noqa: E402
 from docgen.crosscheck.review import Match, review  # noqa: E402
+from docgen.evidence import fonds_of  # noqa: E402
 from docgen.policy_registry import load_policy  # noqa: E402
-from docgen.sample_evidence import Certificate, certificate_lines, equipment_lines, licence_lines, site_lines  # noqa: E402
+from docgen.samples.evidence import Certificate, certificate_lines, equipment_lines, licence_lines, site_lines  # noqa: E402
 
 YEAR = 2021
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
@@ -97,7 +98,7 @@ def _item(archive: Archive, folder: str, number: int, evidence: str, pages: list
 
 def build(root: Path, total_pages: int, rng: random.Random) -> tuple[Archive, Applicant]:
     policy = load_policy("kunshan-2021")
-    archive = Archive(root, policy)
+    archive = Archive(root, fonds_of(policy))
     applicant = _applicant(rng)
     issuer = "昆山市人力资源和社会保障局"
     folder = applicant.credit_code

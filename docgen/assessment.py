@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 
@@ -68,6 +69,36 @@ class AssessmentResult:
     @property
     def passing(self) -> bool:
         return self.grade.passing
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": self.sheet.base,
+            "period": self.sheet.period,
+            "parts": [
+                {
+                    "name": p.part.name,
+                    "max": p.part.max_points,
+                    "entered": p.entered,
+                    "counted": p.counted,
+                    "dimensions": [
+                        {
+                            "id": d.dimension.id,
+                            "name": d.dimension.name,
+                            "max": d.dimension.max_points,
+                            "entered": d.entered,
+                            "counted": d.counted,
+                        }
+                        for d in p.dimensions
+                    ],
+                }
+                for p in self.parts
+            ],
+            "total": self.total,
+            "grade": self.grade.name,
+            "passing": self.passing,
+            "direct_fail": list(self.direct_fail),
+            "consequence": self.consequence,
+        }
 
 
 def load_assessment_sheet(path: Path) -> AssessmentSheet:

@@ -18,16 +18,16 @@ from typing import Any
 import yaml
 
 from docgen.applicant import load_applicant
-from docgen.crosscheck.review import Match, review
+from docgen.crosscheck.review import Match
 from docgen.cycle import steps
 from docgen.cycle.campaign import draft_campaign
 from docgen.cycle.report import register_rows
 from docgen.cycle.steps import Cycle, Signed, StepResult
 from docgen.documents.make import export_pdfs
 from docgen.errors import BadInputError
-from docgen.evidence import open_index
+from docgen.evidence import review_applicant, search
 from docgen.paths import project_folder
-from docgen.sample_evidence import make_evidence
+from docgen.samples.evidence import make_evidence
 from docgen.workspace import WORKSPACE_FILE, Workspace, init_workspace
 
 MARKER = ".docgen-demo"
@@ -203,23 +203,18 @@ def _register(workspace: Workspace, report: DemoReport) -> None:
 
 
 def _searches(workspace: Workspace, report: DemoReport) -> None:
-    index = open_index(workspace)
-    try:
-        for query in ("高级技师", "CK6150", "人力资源和社会保障局", "建筑面积"):
-            found = index.search(query)
-            where = ", ".join(f"{h.archival_code} p.{h.page}" for h in found.hits[:3])
-            count = found.total if found.exact else f"at least {found.total}"
-            report.add(f"  search {query}: {count} pages ({where})")
-    finally:
-        index.close()
+    for query in ("高级技师", "CK6150", "人力资源和社会保障局", "建筑面积"):
+        found = search(workspace, query)
+        where = ", ".join(f"{h.archival_code} p.{h.page}" for h in found.hits[:3])
+        count = found.total if found.exact else f"at least {found.total}"
+        report.add(f"  search {query}: {count} pages ({where})")
 
 
 def _reviews(workspace: Workspace, report: DemoReport) -> None:
     """The evidence cross-check of every received applicant."""
     cycle = Cycle.load(workspace)
-    archive = cycle.archive()
     for year, state in sorted(cycle.standing.years.items()):
         for a in state.applicants.values():
-            result = review(load_applicant(cycle.applicant_file(year, a.code)), cycle.policy, archive, year)
+            result = review_applicant(workspace, cycle.applicant_file(year, a.code), year)
             counts = ", ".join(f"{m.value} {result.count(m)}" for m in Match if result.count(m))
             report.add(f"  review {a.unit}: {counts}")

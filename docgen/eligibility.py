@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from docgen.applicant import Applicant, Project, Teacher, field_values
 from docgen.policy import AtLeast, Check, Effect, IsTrue, Judgement, Policy, Scope, TeacherShare
@@ -23,6 +24,24 @@ class EligibilityReport:
     @property
     def priority(self) -> bool:
         return any(f.priority for c in self.conditions for f in c.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "applicant": self.applicant.name,
+            "credit_code": self.applicant.credit_code,
+            "policy": self.policy.id,
+            "verdict": self.verdict.value,
+            "priority": self.priority,
+            "conditions": [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "verdict": c.verdict.value,
+                    "findings": [f.to_json() for f in c.findings],
+                }
+                for c in self.conditions
+            ],
+        }
 
 
 def check_applicant(applicant: Applicant, policy: Policy) -> EligibilityReport:

@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     check_failed = 1  # the input was fine, and a rule it was checked against failed
     bad_input = 2  # a file, a field, an argument or a step the user asked for is wrong
     missing_dependency = 3  # an external program (tesseract, soffice, ...) is missing or too old
+    tool_failed = 4  # an external program is installed, ran, and failed
     internal_error = 70  # a bug: reported with a traceback
     interrupted = 130
 
@@ -51,6 +52,24 @@ class MissingDependencyError(DocgenError):
     """An external program is not installed. The message says how to install it."""
 
     exit_code = ExitCode.missing_dependency
+
+
+class ToolFailed(DocgenError):
+    """An external program that is installed ran and failed (LibreOffice crashed, ocrmypdf died):
+    not the user's input, not docgen's bug. The message names the program and its last words."""
+
+    exit_code = ExitCode.tool_failed
+
+
+class CheckFailed(DocgenError):
+    """The input was fine and a rule it was checked against failed; what failed was already shown.
+
+    Raised by a command after printing its report, so that the shell exits 1 without another line."""
+
+    exit_code = ExitCode.check_failed
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
 
 
 def did_you_mean(name: str, known: list[str]) -> str:

@@ -1,23 +1,51 @@
-"""Evidence = the archive plus its search index. The archive knows nothing of the index and the
-index nothing of OCR; this module feeds one from the other."""
+"""Evidence = the archive plus its search index: the service both shells (CLI, web) call.
+
+The archive knows nothing of the index and the index nothing of OCR; this module feeds one from the
+other, so that every ingest, retry and re-reading leaves the index in line with the archive, and a
+unit's evidence is found under its credit code whichever way it was filed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from archive import Archive
+from archive import (
+    DEFAULT_LANGUAGES,
+    Archive,
+    EvidenceKind,
+    FileResult,
+    Fonds,
+    IngestOptions,
+    IngestSummary,
+    ReadAgain,
+    VerifyReport,
+    verify,
+)
 from docgen import credit_code
 from docgen.applicant import load_applicant
+from docgen.crosscheck.review import Review, review
 from docgen.errors import BadInputError, did_you_mean
 from docgen.policy import Policy
 from docgen.policy_registry import choose_policy
 from docgen.workspace import Workspace
-from index.store import EvidenceIndex, PageDoc
+from index import EvidenceIndex, PageDoc, Results
+
+Progress = Callable[[FileResult, int, int], None]
+Waiting = Callable[[str], None]
+
+
+def fonds_of(policy: Policy) -> Fonds:
+    """What the archive needs of a programme: the bureau's fonds code and the evidence types it files."""
+    kinds = tuple(EvidenceKind(e.id, e.name, e.retention.value) for e in policy.evidence_types)
+    return Fonds(policy.authority.fonds_code, policy.authority.name, policy.title, kinds)
 
 
 def open_archive(workspace: Workspace, policy: Policy | None = None) -> Archive:
     """The workspace's archive, under its programme (given when the caller has it loaded already)."""
-    return Archive(workspace.archive_dir, policy or choose_policy(None, workspace))
+    return Archive(workspace.archive_dir, fonds_of(policy or choose_policy(None, workspace)))
 
 
 def open_index(workspace: Workspace) -> EvidenceIndex:
@@ -46,6 +74,130 @@ def refresh_index(workspace: Workspace, reread: Iterable[str] | None = None) -> 
     """Bring the index in line with the archive (after an ingest, a retry or a re-reading); the pages of
     the documents `reread` (archival codes) are replaced, since their texts changed under the same keys."""
     return open_index(workspace).update(archived_pages(open_archive(workspace)), replace=set(reread or ()))
+
+
+@dataclass
+class Filed:
+    """What an ingest, a retry or a re-reading did (one summary per batch), and the index update after it."""
+
+    batches: list[IngestSummary] = field(default_factory=list)
+    index_added: int = 0
+    index_removed: int = 0
+
+    @property
+    def summary(self) -> IngestSummary:
+        """All batches in one."""
+        return IngestSummary([r for s in self.batches for r in s.results], sum(s.seconds for s in self.batches))
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.summary.to_json(), "index": {"added": self.index_added, "removed": self.index_removed}}
+
+
+def file_evidence(
+    workspace: Workspace,
+    batches: Sequence[tuple[Sequence[Path], IngestOptions]],
+    *,
+    policy: Policy | None = None,
+    progress: Progress | None = None,
+    on_wait: Waiting | None = None,
+) -> Filed:
+    """Archive each batch of files (one applicant and evidence type each), then update the index once."""
+    archive = open_archive(workspace, policy)
+    filed = Filed([archive.ingest(paths, options, progress=progress, on_wait=on_wait) for paths, options in batches])
+    if batches:
+        filed.index_added, filed.index_removed = refresh_index(workspace)
+    return filed
+
+
+def ingest(
+    workspace: Workspace,
+    paths: Sequence[Path],
+    *,
+    year: int,
+    applicant: str,
+    evidence_type: str,
+    new_applicant: bool = False,
+    jobs: int = 1,
+    engine: str | None = None,
+    languages: str = DEFAULT_LANGUAGES,
+    seconds_per_page: float = 180,
+    progress: Progress | None = None,
+    on_wait: Waiting | None = None,
+) -> Filed:
+    """Archive scans of one unit's evidence of one type; the unit given by credit code or known name."""
+    code = resolve_applicant(workspace, applicant, new=new_applicant)
+    engine = engine or workspace.settings.ocr_engine
+    options = IngestOptions(year, code, evidence_type, jobs, languages, seconds_per_page, engine)
+    return file_evidence(workspace, [(paths, options)], progress=progress, on_wait=on_wait)
+
+
+def read_again(
+    workspace: Workspace,
+    selection: ReadAgain,
+    *,
+    engine: str | None = None,
+    languages: str = DEFAULT_LANGUAGES,
+    progress: Progress | None = None,
+    on_wait: Waiting | None = None,
+) -> Filed:
+    """OCR archived documents again (all selected, or only those whose OCR failed: `selection.only_failed`);
+    the index takes the new texts of those that were read."""
+    summary = open_archive(workspace).reocr(
+        selection,
+        engine=engine or workspace.settings.ocr_engine,
+        languages=languages,
+        progress=progress,
+        on_wait=on_wait,
+    )
+    filed = Filed([summary])
+    if summary.results:
+        reread = [r.code for r in summary.results if r.outcome != "ocr_failed"]
+        filed.index_added, filed.index_removed = refresh_index(workspace, reread)
+    return filed
+
+
+def search(
+    workspace: Workspace,
+    query: str,
+    *,
+    year: int | None = None,
+    applicant: str | None = None,
+    type_: str | None = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> Results:
+    """Pages whose text holds the query; `applicant` by name or credit code, whichever it was filed under."""
+    index = open_index(workspace)
+    try:
+        return index.search(
+            query,
+            year=year,
+            applicant=unit_aliases(workspace, applicant) if applicant else None,
+            type_=type_,
+            limit=limit,
+            offset=offset,
+        )
+    finally:
+        index.close()
+
+
+def review_applicant(workspace: Workspace, applicant_file: Path, year: int | None = None) -> Review:
+    """An application's claims checked against the unit's archived evidence (see docgen.crosscheck)."""
+    return review(load_applicant(applicant_file), choose_policy(None, workspace), open_archive(workspace), year)
+
+
+def rebuild_index(workspace: Workspace, procs: int = 2) -> int:
+    """The index made anew from the archive and swapped in whole; the number of pages indexed."""
+    return open_index(workspace).rebuild(archived_pages(open_archive(workspace)), procs=procs)
+
+
+def check_index(workspace: Workspace) -> tuple[list[str], list[str]]:
+    """Pages in the archive and not in the index, and index entries without a page."""
+    return open_index(workspace).check(archived_pages(open_archive(workspace)))
+
+
+def verify_archive(workspace: Workspace, year: int | None = None) -> VerifyReport:
+    return verify(open_archive(workspace), year)
 
 
 def known_units(workspace: Workspace) -> dict[str, str]:

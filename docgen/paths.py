@@ -7,8 +7,6 @@ docgen reads them from the package, an editable one from the checkout.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 from docgen.errors import MissingDependencyError
@@ -25,14 +23,3 @@ def project_folder(name: str) -> Path:
     raise MissingDependencyError(
         f"{PACKAGE_ROOT / name}: not found; reinstall docgen ('bash scripts/setup', or pip install of its wheel)"
     )
-
-
-def safe_filename(name: str, limit: int = 100) -> str:
-    """A user-given name made safe as one file name inside a folder.
-
-    No separators, no control characters, no leading dots (so no '..' and no hidden files),
-    NFC-normalised, at most `limit` characters.
-    """
-    cleaned = unicodedata.normalize("NFC", name)
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", cleaned).strip().lstrip(".").strip()
-    return cleaned[:limit] or "unnamed"

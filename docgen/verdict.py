@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class Verdict(StrEnum):
@@ -24,6 +25,15 @@ class Finding:
     detail: str
     evidence: tuple[str, ...] = ()
     priority: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "verdict": self.verdict.value,
+            "detail": self.detail,
+            "evidence": list(self.evidence),
+            "priority": self.priority,
+        }
 
 
 def combine(verdicts: Iterable[Verdict]) -> Verdict:

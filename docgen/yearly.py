@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
@@ -46,6 +47,15 @@ class YearlyResult:
     @property
     def verdict(self) -> Verdict:
         return combine(f.verdict for f in self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": self.report.base,
+            "year": self.report.year,
+            "verdict": self.verdict.value,
+            "findings": [f.to_json() for f in self.findings],
+            "consequence": self.consequence,
+        }
 
 
 def load_yearly_report(path: Path) -> YearlyReport:

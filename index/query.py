@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docgen.errors import BadInputError
 from index.analysis import covering, is_gram, searchable
+from index.errors import BadQuery
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _WORD_CHAR = re.compile(r"\w")
@@ -40,7 +40,7 @@ class Parsed:
 
 def parse(text: str) -> Parsed:
     if text.count('"') % 2:
-        raise BadInputError(f"query {text!r}: a quote is not closed")
+        raise BadQuery(f"query {text!r}: a quote is not closed")
     items: list[Term | str] = []
     for match in _TOKEN.finditer(text.strip()):
         if match.group(3) is not None:
@@ -58,7 +58,7 @@ def parse(text: str) -> Parsed:
     for item in items:
         if item == "OR":
             if not groups or joining:
-                raise BadInputError(f"query {text!r}: OR needs a word on each side")
+                raise BadQuery(f"query {text!r}: OR needs a word on each side")
             joining = True
             continue
         assert isinstance(item, Term)
@@ -66,7 +66,7 @@ def parse(text: str) -> Parsed:
             continue  # punctuation only: it would match almost every page
         if item.excluded:
             if joining:
-                raise BadInputError(f"query {text!r}: OR cannot join an excluded word")
+                raise BadQuery(f"query {text!r}: OR cannot join an excluded word")
             excluded.append(item)
         elif joining:
             groups[-1].append(item)
@@ -74,9 +74,9 @@ def parse(text: str) -> Parsed:
         else:
             groups.append([item])
     if joining:
-        raise BadInputError(f"query {text!r}: OR needs a word on each side")
+        raise BadQuery(f"query {text!r}: OR needs a word on each side")
     if not groups:
-        raise BadInputError(f"query {text!r}: nothing to search for (excluded words alone match nothing)")
+        raise BadQuery(f"query {text!r}: nothing to search for (excluded words alone match nothing)")
     return Parsed(groups, excluded)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, FieldType, Schema
 from whoosh.searching import Searcher
 
-from docgen.errors import BadInputError
 from index._postings import EMPTY, column, term_docs
 from index.analysis import GramTokenizer, searchable, searchable_with_origin
+from index.errors import IndexUnusable
 from index.query import Parsed, excluded_grams, matches, needs_check, parse, positive_grams
 
 BATCH = 20000  # pages per commit: Whoosh sorts a commit's postings in Python, one huge commit is slower
@@ -122,6 +122,9 @@ class Results:
     exact: bool
     offset: int = 0
 
+    def to_json(self) -> dict[str, Any]:
+        return {"total": self.total, "exact": self.exact, "offset": self.offset, "hits": [asdict(h) for h in self.hits]}
+
 
 class EvidenceIndex:
     def __init__(self, folder: Path) -> None:
@@ -211,9 +214,9 @@ class EvidenceIndex:
         """One searcher kept open (refreshed to the last commit) for fast repeated queries."""
         if self._searcher is None:
             if not self.exists():
-                raise BadInputError(f"{self.folder}: no search index yet; run 'docgen index rebuild'")
+                raise IndexUnusable(f"{self.folder}: no search index yet; run 'docgen index rebuild'")
             if self.is_outdated():
-                raise BadInputError(
+                raise IndexUnusable(
                     f"{self.folder}: the search index was made by an earlier docgen; run 'docgen index rebuild'"
                 )
             self._searcher = self._open().searcher()

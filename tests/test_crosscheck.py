@@ -22,8 +22,8 @@ from docgen.crosscheck.text import (
     numbers_after_model,
 )
 from docgen.policy_registry import load_policy
-from docgen.sample_evidence import Certificate, certificate_lines, equipment_lines, licence_lines, site_lines
-from docgen.sample_scans import page_image, save_pdf
+from docgen.samples.evidence import Certificate, certificate_lines, equipment_lines, licence_lines, site_lines
+from docgen.samples.scans import page_image, save_pdf
 from tests.conftest import EXAMPLES, assert_one_line_error, load_example, run, write_yaml
 
 # --- reading claims out of text -----------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from docgen.applicant import load_applicant
-from docgen.sample_scans import page_image, save_pdf
+from docgen.samples.scans import page_image, save_pdf
 from tests.conftest import EXAMPLES, assert_one_line_error, run
 
 KS = EXAMPLES / "kunshan"

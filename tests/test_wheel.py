@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,8 +20,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv holding only the built wheel; its dependencies come from the test venv's site-packages
     through a .pth line (so no download), while the editable install's finder stays out of it."""
     work = tmp_path_factory.mktemp("wheel")
+    source = work / "source"  # a copy, so that no build/ folder is left in the checkout or reused from it
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(source)],
         check=True,
         capture_output=True,
     )

@@ -1,7 +1,8 @@
 """The `docgen` command: a thin click layer over the library.
 
-This package is the only place that knows about exit codes and terminal output. Library errors
-(`DocgenError`) become one line on stderr and their exit code; tracebacks only with -v.
+This package is the only place that knows about exit codes and terminal output. The libraries'
+errors (docgen's `DocgenError`, the archive's `ArchiveError`, the index's `SearchError`) become one
+line on stderr and their exit code; anything else is a bug: one line, exit 70, traceback with -v.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 
 import click
 
+from archive import ArchiveError
 from docgen import __version__
 from docgen.errors import DocgenError, ExitCode
 from docgen.workspace import ENV_VAR, Workspace, find_workspace
+from index import SearchError
 
 
 class DocgenGroup(click.Group):
@@ -48,16 +51,37 @@ class DocgenGroup(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
+        verbose = bool(ctx.find_root().params.get("verbose"))
         try:
             return super().invoke(ctx)
-        except DocgenError as exc:
-            if ctx.find_root().params.get("verbose"):
+        except (DocgenError, ArchiveError, SearchError) as exc:
+            if verbose:
                 traceback.print_exc()
-            click.echo(f"docgen: error: {exc.message}", err=True)
-            ctx.exit(exc.exit_code)
+            if exc.message:
+                click.echo(f"docgen: error: {exc.message}", err=True)
+            ctx.exit(exit_code_of(exc))
         except KeyboardInterrupt:
             click.echo("docgen: interrupted", err=True)
             ctx.exit(ExitCode.interrupted)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if verbose:
+                traceback.print_exc()
+            where = ctx.invoked_subcommand or ctx.info_name
+            click.echo(
+                f"docgen: internal error in '{where}': {type(exc).__name__}: {exc}; "
+                "this is a bug: run the command again with -v and report what it prints",
+                err=True,
+            )
+            ctx.exit(ExitCode.internal_error)
+
+
+def exit_code_of(exc: DocgenError | ArchiveError | SearchError) -> ExitCode:
+    """The exit code of a library error: docgen's carry theirs, the archive's and the index's a kind."""
+    if isinstance(exc, DocgenError):
+        return exc.exit_code
+    return ExitCode[exc.kind]
 
 
 class State:
@@ -95,7 +119,8 @@ def cli(ctx: click.Context, workspace: Path | None, verbose: bool) -> None:
     Run a programme's year as steps (open, receive, preliminary, expert, publicise, objection,
     confirm, assess, revoke), each recording its decision and writing its documents; check
     applications; archive and search scanned evidence; cross-check claims against it.
-    Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 a program is missing.
+    Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 a program is missing, 4 a program failed,
+    70 a bug in docgen (run again with -v and report it).
 
     \b
     Examples:
@@ -120,6 +145,7 @@ from docgen.cli import (  # noqa: E402
     review_cmds,
     rule_cmds,
     search_cmds,
+    workspace_cmds,
 )
 
 __all__ = [
@@ -133,4 +159,5 @@ __all__ = [
     "review_cmds",
     "rule_cmds",
     "search_cmds",
+    "workspace_cmds",
 ]

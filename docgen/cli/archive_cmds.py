@@ -1,81 +1,19 @@
-"""`docgen init` and `docgen archive ...`: the evidence archive of a workspace."""
+"""`docgen archive ...`: the evidence archive of a workspace."""
 
 from __future__ import annotations
 
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from archive import Archive, FileResult, IngestOptions, IngestSummary, ReadAgain, export_year, seal, unseal, verify
-from archive.ocr import DEFAULT_LANGUAGES, ENGINES
+from archive import DEFAULT_LANGUAGES, ReadAgain, export_year, seal, unseal
+from docgen import evidence
 from docgen.cli import State, cli, pass_state
+from docgen.cli.common import IngestProgress, echo_filed, echo_waiting, engine_option, workspace_of
 from docgen.cli.output import echo_json
-from docgen.cycle.campaign import draft_campaign
 from docgen.cycle.report import year_records
-from docgen.errors import BadInputError, ExitCode
-from docgen.evidence import open_archive, refresh_index, resolve_applicant
-from docgen.policy_registry import load_policy
-from docgen.workspace import Workspace, init_workspace
-
-
-@cli.command("init")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--policy", "-p", "policy_name", required=True, metavar="NAME", help="The programme of this workspace.")
-@click.option("--title", help="A title for the workspace.")
-@click.option("--year", type=click.IntRange(2000, 2100), help="The first campaign's year. Default: the example call's.")
-def init_cmd(folder: Path, policy_name: str, title: str | None, year: int | None) -> None:
-    """Create a workspace: docgen.yaml, the first year's campaign draft, and the folders docgen uses.
-
-    \b
-    Example:
-      docgen init ks2021 --policy kunshan-2021
-    """
-    load_policy(policy_name)
-    workspace = init_workspace(folder, policy_name, title)
-    click.echo(f"created workspace {workspace.root} ({policy_name})")
-    try:
-        drafted = draft_campaign(workspace, year)
-    except BadInputError as exc:
-        click.echo(f"no campaign drafted: {exc.message}", err=True)
-    else:
-        click.echo(f"drafted {drafted.relative_to(workspace.root)}: check it, then 'docgen open'")
-
-
-def workspace_of(state: State) -> Workspace:
-    if state.workspace is None:
-        raise BadInputError(
-            "this command works on a workspace: work inside one or pass -w DIR ('docgen init' makes one)"
-        )
-    return state.workspace
-
-
-def archive_of(state: State) -> Archive:
-    return open_archive(workspace_of(state))
-
-
-def _reindex(state: State, reread: list[str] | None = None) -> None:
-    added, removed = refresh_index(workspace_of(state), reread)
-    click.echo(f"search index: {added} pages added, {removed} removed", err=True)
-
-
-Command = TypeVar("Command", bound=Callable[..., Any])
-
-
-def engine_option(help_text: str) -> Callable[[Command], Command]:
-    return click.option(
-        "--ocr-engine",
-        "engine",
-        type=click.Choice(ENGINES),
-        help=help_text + " Default: the workspace's ocr_engine setting (ppocr unless docgen.yaml says otherwise).",
-    )
-
-
-def chosen_engine(state: State, engine: str | None) -> str:
-    return engine or workspace_of(state).settings.ocr_engine
+from docgen.errors import CheckFailed
+from docgen.evidence import open_archive
 
 
 @cli.group("archive")
@@ -89,55 +27,6 @@ def archive_group() -> None:
       docgen archive seal 2021
       docgen archive export 2021 -o /media/usb/ks2021-bag
     """
-
-
-class IngestProgress:
-    """A live line on a terminal; plain log lines otherwise."""
-
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.started = time.monotonic()
-
-    def __call__(self, result: FileResult, done: int, total: int) -> None:
-        elapsed = time.monotonic() - self.started
-        eta = elapsed / done * (total - done) if done else 0
-        what = result.code or result.outcome
-        line = f"[{done}/{total}] {result.path.name}: {result.outcome} {what if result.code else ''}".rstrip()
-        if result.pages:
-            line += f" ({result.pages} pages)"
-        if result.outcome in ("failed", "ocr_failed"):
-            if self.tty:
-                click.echo("\r\033[K", nl=False, err=True)
-            click.echo(f"docgen: error: {result.message}", err=True)
-        if result.review:
-            line += f" - {len(result.review)} page(s) need review"
-        if self.tty:
-            click.echo(f"\r\033[K{line}  ETA {int(eta // 60)}:{int(eta % 60):02d}", nl=done == total, err=True)
-        else:
-            click.echo(line, err=True)
-
-
-def _summary(summary: IngestSummary, verb: str) -> None:
-    minutes = max(summary.seconds, 1e-9) / 60
-    review = summary.needing_review()
-    click.echo(
-        f"{verb} {summary.count('ingested') + summary.count('needs_review')}, duplicates {summary.count('duplicate')}, "
-        f"failed {summary.count('failed')}, OCR failed {summary.count('ocr_failed')}, "
-        f"pages needing review {len(review)}; "
-        f"{summary.pages} pages in {summary.seconds:.0f} s ({summary.pages / minutes:.1f} pages/min)"
-    )
-    for line in review:
-        click.echo(f"docgen: needs review: {line}", err=True)
-    if review:
-        click.echo(
-            "docgen: open those pages and check them; 'docgen archive reocr --only-needs-review' reads them again "
-            "(e.g. with the other --ocr-engine); a page no engine reads stays 'needs_review'",
-            err=True,
-        )
-    if summary.count("failed"):
-        raise SystemExit(ExitCode.bad_input)
-    if summary.count("ocr_failed"):
-        raise SystemExit(ExitCode.check_failed)
 
 
 @archive_group.command("ingest")
@@ -195,12 +84,21 @@ def ingest_cmd(
     Example:
       docgen archive ingest box3/ --year 2021 --applicant 昆山精工数控技术有限公司 --type equipment_list -j 2
     """
-    archive = archive_of(state)
-    code = resolve_applicant(workspace_of(state), applicant, new=new_applicant)
-    options = IngestOptions(year, code, evidence_type, jobs, languages, seconds_per_page, chosen_engine(state, engine))
-    summary = archive.ingest(paths, options, progress=IngestProgress(), on_wait=lambda m: click.echo(m, err=True))
-    _reindex(state)
-    _summary(summary, "ingested")
+    filed = evidence.ingest(
+        workspace_of(state),
+        paths,
+        year=year,
+        applicant=applicant,
+        evidence_type=evidence_type,
+        new_applicant=new_applicant,
+        jobs=jobs,
+        engine=engine,
+        languages=languages,
+        seconds_per_page=seconds_per_page,
+        progress=IngestProgress(),
+        on_wait=echo_waiting,
+    )
+    echo_filed(filed, "ingested")
 
 
 @archive_group.command("retry")
@@ -214,14 +112,11 @@ def retry_cmd(state: State, year: int | None, engine: str | None) -> None:
     Example:
       docgen archive retry --year 2021
     """
-    summary = archive_of(state).retry(
-        year,
-        engine=chosen_engine(state, engine),
-        progress=IngestProgress(),
-        on_wait=lambda m: click.echo(m, err=True),
+    selection = ReadAgain(year=year, only_failed=True)
+    filed = evidence.read_again(
+        workspace_of(state), selection, engine=engine, progress=IngestProgress(), on_wait=echo_waiting
     )
-    _reindex(state, [r.code for r in summary.results if r.outcome != "ocr_failed"])
-    _summary(summary, "done")
+    echo_filed(filed, "done")
 
 
 @archive_group.command("reocr")
@@ -251,18 +146,18 @@ def reocr_cmd(
       docgen archive reocr --only-needs-review --applicant 91320583MA1KJ88011
     """
     selection = ReadAgain(year=year, applicant=applicant, only_needs_review=only_needs_review)
-    summary = archive_of(state).reocr(
+    filed = evidence.read_again(
+        workspace_of(state),
         selection,
-        engine=chosen_engine(state, engine),
+        engine=engine,
         languages=languages,
         progress=IngestProgress(),
-        on_wait=lambda m: click.echo(m, err=True),
+        on_wait=echo_waiting,
     )
-    if not summary.results:
+    if not filed.summary.results:
         click.echo("no archived document matches; nothing read again")
         return
-    _reindex(state, [r.code for r in summary.results if r.outcome != "ocr_failed"])
-    _summary(summary, "read again")
+    echo_filed(filed, "read again")
 
 
 @archive_group.command("verify")
@@ -276,21 +171,15 @@ def verify_cmd(state: State, year: int | None, as_json: bool) -> None:
     Example:
       docgen archive verify --year 2021
     """
-    report = verify(archive_of(state), year)
+    report = evidence.verify_archive(workspace_of(state), year)
     if as_json:
-        echo_json(
-            {
-                "items": report.items,
-                "files": report.files,
-                "problems": [{"kind": p.kind, "path": str(p.path), "detail": p.detail} for p in report.problems],
-            }
-        )
+        echo_json(report.to_json())
     else:
         for problem in report.problems:
             click.echo(str(problem))
         click.echo(f"{report.items} documents, {report.files} files checked; {len(report.problems)} problems")
     if report.problems:
-        raise SystemExit(ExitCode.check_failed)
+        raise CheckFailed()
 
 
 @archive_group.command("seal")
@@ -304,7 +193,7 @@ def seal_cmd(state: State, year: int, note: str) -> None:
     Example:
       docgen archive seal 2021 --note "2021年度归档完毕"
     """
-    entry = seal(archive_of(state), year, note)
+    entry = seal(open_archive(workspace_of(state)), year, note)
     click.echo(f"sealed {year} at {entry['at']} by {entry['by']}")
 
 
@@ -320,7 +209,7 @@ def unseal_cmd(state: State, year: int, force: bool, reason: str) -> None:
     Example:
       docgen archive unseal 2021 --force --reason "补充上传遗漏的师资证书（经科长批准）"
     """
-    entry = unseal(archive_of(state), year, force=force, reason=reason)
+    entry = unseal(open_archive(workspace_of(state)), year, force=force, reason=reason)
     click.echo(f"unsealed {year} at {entry['at']} by {entry['by']}: {reason}")
 
 
@@ -336,7 +225,7 @@ def export_cmd(state: State, year: int, out: Path) -> None:
     Example:
       docgen archive export 2021 -o ks2021-bag && bagit.py --validate ks2021-bag
     """
-    path = export_year(archive_of(state), year, out, extra=year_records(workspace_of(state), year))
+    path = export_year(open_archive(workspace_of(state)), year, out, extra=year_records(workspace_of(state), year))
     click.echo(f"exported {year} to {path}")
 
 
@@ -352,7 +241,7 @@ def list_cmd(state: State, year: int | None, applicant: str | None, as_json: boo
     Example:
       docgen archive list --year 2021 --json
     """
-    archive = archive_of(state)
+    archive = open_archive(workspace_of(state))
     rows = archive.records(year, applicant)
     if as_json:
         echo_json([{**r.model_dump(mode="json"), "folder": str(f)} for f, r in rows])

@@ -16,14 +16,14 @@ from typing import Any
 import click
 
 from docgen.cli import State, cli, pass_state
-from docgen.cli.archive_cmds import IngestProgress, workspace_of
+from docgen.cli.common import IngestProgress, workspace_of
 from docgen.cli.output import echo_json
 from docgen.cycle import steps
 from docgen.cycle.campaign import default_year, draft_campaign
 from docgen.cycle.journal import default_recorder
 from docgen.cycle.report import register_csv, register_rows, year_status
 from docgen.cycle.steps import Cycle, Signed, StepResult
-from docgen.errors import BadInputError, ExitCode
+from docgen.errors import BadInputError, CheckFailed
 from docgen.workspace import Workspace
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -172,7 +172,7 @@ def receive_cmd(
     _report(result, workspace)
     if any(e["outcome"] == "ocr_failed" for e in result.decision.details["evidence"]):
         click.echo("some evidence could not be OCR'd (originals kept): 'docgen archive retry' runs it again", err=True)
-        raise SystemExit(ExitCode.check_failed)
+        raise CheckFailed()
 
 
 # --- preliminary, expert ------------------------------------------------------------------

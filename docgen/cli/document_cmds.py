@@ -9,7 +9,7 @@ import click
 from docgen.cli import State, cli, pass_state
 from docgen.documents.kinds import KINDS
 from docgen.documents.make import Request, check_template, make, render_any, template_path
-from docgen.errors import ExitCode
+from docgen.errors import BadInputError
 
 _KIND_LIST = "\n".join(f"  {name:<13} {kind.title}" for name, kind in KINDS.items())
 
@@ -141,5 +141,5 @@ def templates_check(file: Path, kind: str | None) -> None:
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
-        raise SystemExit(ExitCode.bad_input)
+        raise BadInputError(f"{file}: {len(problems)} problem(s), each named above")
     click.echo(f"{file}: ok")

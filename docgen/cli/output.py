@@ -42,13 +42,3 @@ def to_jsonable(value: Any) -> Any:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
-
-
-def finding_dict(finding: Finding) -> dict[str, Any]:
-    return {
-        "label": finding.label,
-        "verdict": finding.verdict.value,
-        "detail": finding.detail,
-        "evidence": list(finding.evidence),
-        "priority": finding.priority,
-    }

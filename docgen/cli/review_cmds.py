@@ -6,14 +6,12 @@ from pathlib import Path
 
 import click
 
-from docgen.applicant import load_applicant
 from docgen.cli import State, cli, pass_state
-from docgen.cli.archive_cmds import workspace_of
+from docgen.cli.common import workspace_of
 from docgen.cli.output import echo_json
-from docgen.crosscheck.review import Match, review, review_json
-from docgen.errors import ExitCode
-from docgen.evidence import open_archive
-from docgen.policy_registry import choose_policy
+from docgen.crosscheck.review import Match, review_json
+from docgen.errors import CheckFailed
+from docgen.evidence import review_applicant
 
 _MARKS = {Match.backed: "✓", Match.near: "≈", Match.contradicted: "✗", Match.not_found: "?", Match.unreadable: "!"}
 _COLOURS = {
@@ -46,9 +44,8 @@ def review_cmd(state: State, applicant_file: Path, year: int | None, as_json: bo
       docgen review 精工.yaml --year 2021 --json > review.json
       docgen make worksheet 精工.yaml -o 底稿.docx     (the same, as a worksheet for the experts)
     """
-    workspace = workspace_of(state)
-    applicant = load_applicant(applicant_file)
-    result = review(applicant, choose_policy(None, workspace), open_archive(workspace), year)
+    result = review_applicant(workspace_of(state), applicant_file, year)
+    applicant = result.applicant
     if as_json:
         echo_json(review_json(result))
     else:
@@ -64,4 +61,4 @@ def review_cmd(state: State, applicant_file: Path, year: int | None, as_json: bo
         counts = ", ".join(f"{m.value} {result.count(m)}" for m in Match)
         click.echo(f"{len(result.claims)} claims: {counts}")
     if result.count(Match.contradicted) or result.count(Match.not_found) or result.count(Match.unreadable):
-        raise SystemExit(ExitCode.check_failed)
+        raise CheckFailed()

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any
 
 import click
 
 from docgen.applicant import load_applicant
 from docgen.assessment import AssessmentResult, load_assessment_sheet, score
 from docgen.cli import State, cli, pass_state
-from docgen.cli.output import echo_json, finding_dict, finding_line, verdict_word
+from docgen.cli.output import echo_json, finding_line, verdict_word
 from docgen.eligibility import EligibilityReport, check_applicant
-from docgen.errors import ExitCode
+from docgen.errors import CheckFailed
 from docgen.policy_registry import choose_policy
 from docgen.verdict import Verdict, number_text
 from docgen.yearly import YearlyResult, check_yearly, load_yearly_report
@@ -50,7 +48,7 @@ def check_cmd(state: State, applicant_file: Path, policy_name: str | None, as_js
     policy = choose_policy(policy_name, state.workspace)
     report = check_applicant(applicant, policy)
     if as_json:
-        echo_json(_report_dict(report, applicant_file))
+        echo_json({"file": str(applicant_file), **report.to_json()})
     else:
         click.echo(_report_text(report, applicant_file))
     _exit_on(report.verdict)
@@ -75,7 +73,7 @@ def yearly_cmd(state: State, report_file: Path, policy_name: str | None, as_json
     policy = choose_policy(policy_name or report.policy, state.workspace)
     result = check_yearly(report, policy, source=report_file)
     if as_json:
-        echo_json(_yearly_dict(result, report_file))
+        echo_json({"file": str(report_file), **result.to_json()})
     else:
         click.echo(_yearly_text(result, report_file))
     _exit_on(result.verdict)
@@ -102,7 +100,7 @@ def score_cmd(state: State, assessment_file: Path, policy_name: str | None, as_j
     policy = choose_policy(policy_name or sheet.policy, state.workspace)
     result = score(sheet, policy, source=assessment_file)
     if as_json:
-        echo_json(_score_dict(result, assessment_file))
+        echo_json({"file": str(assessment_file), **result.to_json()})
     else:
         click.echo(_score_text(result, assessment_file))
     _exit_on(Verdict.passed if result.passing else Verdict.failed)
@@ -110,27 +108,7 @@ def score_cmd(state: State, assessment_file: Path, policy_name: str | None, as_j
 
 def _exit_on(verdict: Verdict) -> None:
     if verdict is Verdict.failed:
-        raise SystemExit(ExitCode.check_failed)
-
-
-def _report_dict(report: EligibilityReport, path: Path) -> dict[str, Any]:
-    return {
-        "file": str(path),
-        "applicant": report.applicant.name,
-        "credit_code": report.applicant.credit_code,
-        "policy": report.policy.id,
-        "verdict": report.verdict.value,
-        "priority": report.priority,
-        "conditions": [
-            {
-                "id": c.id,
-                "title": c.title,
-                "verdict": c.verdict.value,
-                "findings": [finding_dict(f) for f in c.findings],
-            }
-            for c in report.conditions
-        ],
-    }
+        raise CheckFailed()
 
 
 def _report_text(report: EligibilityReport, path: Path) -> str:
@@ -158,17 +136,6 @@ def _report_text(report: EligibilityReport, path: Path) -> str:
     return "\n".join(lines)
 
 
-def _yearly_dict(result: YearlyResult, path: Path) -> dict[str, Any]:
-    return {
-        "file": str(path),
-        "base": result.report.base,
-        "year": result.report.year,
-        "verdict": result.verdict.value,
-        "findings": [finding_dict(f) for f in result.findings],
-        "consequence": result.consequence,
-    }
-
-
 def _yearly_text(result: YearlyResult, path: Path) -> str:
     lines = [click.style(f"{result.report.base} {result.report.year}年度", bold=True) + f"  ({path})"]
     lines += [finding_line(f, "  ") for f in result.findings]
@@ -176,38 +143,6 @@ def _yearly_text(result: YearlyResult, path: Path) -> str:
     if result.consequence:
         lines.append(result.consequence)
     return "\n".join(lines)
-
-
-def _score_dict(result: AssessmentResult, path: Path) -> dict[str, Any]:
-    return {
-        "file": str(path),
-        "base": result.sheet.base,
-        "period": result.sheet.period,
-        "parts": [
-            {
-                "name": p.part.name,
-                "max": p.part.max_points,
-                "entered": p.entered,
-                "counted": p.counted,
-                "dimensions": [
-                    {
-                        "id": d.dimension.id,
-                        "name": d.dimension.name,
-                        "max": d.dimension.max_points,
-                        "entered": d.entered,
-                        "counted": d.counted,
-                    }
-                    for d in p.dimensions
-                ],
-            }
-            for p in result.parts
-        ],
-        "total": result.total,
-        "grade": result.grade.name,
-        "passing": result.passing,
-        "direct_fail": list(result.direct_fail),
-        "consequence": result.consequence,
-    }
 
 
 def _score_text(result: AssessmentResult, path: Path) -> str:
@@ -233,35 +168,3 @@ def _score_text(result: AssessmentResult, path: Path) -> str:
     if result.consequence:
         lines.append(result.consequence)
     return "\n".join(lines)
-
-
-@cli.command("demo")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default="sample-workspace")
-@click.option("--no-pdf", is_flag=True, help="Skip the PDF export (LibreOffice).")
-@click.option("--no-scans", is_flag=True, help="Skip making and archiving sample scans (OCR).")
-def demo_cmd(folder: Path, no_pdf: bool, no_scans: bool) -> None:
-    """The main job: a sample year run end to end for both programmes, from call to revocation.
-
-    For each programme: a workspace, fictional applicants (some pass, some fail for different
-    reasons), scans of their evidence made now and archived with OCR, every step from the call
-    to a revocation with its documents, the register, and sample searches. Re-running it starts
-    the sample workspaces afresh; it refuses a non-empty folder it did not make.
-
-    \b
-    Example:
-      docgen demo sample-workspace
-    """
-    from docgen.demo import run_demo
-
-    started = time.monotonic()
-    report = run_demo(folder, pdf=not no_pdf, scans=not no_scans, echo=click.echo)
-    minutes, seconds = divmod(int(time.monotonic() - started), 60)
-    click.echo(
-        f"\n{report.documents} documents written, {report.pages} scanned pages archived, in {minutes} min {seconds} s."
-    )
-    ks = report.root / "kunshan-2021"
-    click.echo(
-        f"Look in {report.root}/: each workspace has campaigns/, applicants/, decisions/ (every decision, "
-        "with who, when and why), output/ (the documents by year and step), archive/ and index/.\n"
-        f"Try: docgen -w {ks} status --year 2021; docgen -w {ks} register; docgen -w {ks} search 高级技师"
-    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
+from docgen import evidence
 from docgen.cli import State, cli, pass_state
-from docgen.cli.archive_cmds import archive_of, workspace_of
+from docgen.cli.common import workspace_of
 from docgen.cli.output import echo_json
-from docgen.errors import ExitCode
-from docgen.evidence import archived_pages, open_index, unit_aliases
-from index.store import END, MARK
+from docgen.errors import CheckFailed
+from index import END, MARK
 
 
 @cli.command("search", context_settings={"ignore_unknown_options": True})
@@ -50,44 +50,21 @@ def search_cmd(
       docgen search 技师 --page 2
     """
     text = " ".join(query)
-    workspace = workspace_of(state)
-    index = open_index(workspace)
-    try:
-        found = index.search(
-            text,
-            year=year,
-            applicant=unit_aliases(workspace, applicant) if applicant else None,
-            type_=type_,
-            limit=limit,
-            offset=(result_page - 1) * limit,
-        )
-    finally:
-        index.close()
+    found = evidence.search(
+        workspace_of(state),
+        text,
+        year=year,
+        applicant=applicant,
+        type_=type_,
+        limit=limit,
+        offset=(result_page - 1) * limit,
+    )
     if as_json:
-        echo_json(
-            {
-                "total": found.total,
-                "exact": found.exact,
-                "offset": found.offset,
-                "hits": [
-                    {
-                        "archival_code": h.archival_code,
-                        "applicant": h.applicant,
-                        "type": h.type,
-                        "type_name": h.type_name,
-                        "year": h.year,
-                        "page": h.page,
-                        "snippet": h.snippet,
-                        "path": h.path,
-                    }
-                    for h in found.hits
-                ],
-            }
-        )
+        echo_json(found.to_json())
         return
     if not found.total:
         click.echo(f"no page matches {text!r}")
-        raise SystemExit(ExitCode.check_failed)
+        raise CheckFailed()
     for h in found.hits:
         shown = h.snippet.replace(MARK, "\x00").replace(END, "\x01")
         parts = shown.split("\x00")
@@ -126,7 +103,7 @@ def rebuild_cmd(state: State, procs: int) -> None:
     Example:
       docgen index rebuild --procs 2
     """
-    count = open_index(workspace_of(state)).rebuild(archived_pages(archive_of(state)), procs=procs)
+    count = evidence.rebuild_index(workspace_of(state), procs)
     click.echo(f"indexed {count} pages")
 
 
@@ -139,11 +116,11 @@ def check_cmd(state: State) -> None:
     Example:
       docgen index check
     """
-    missing, extra = open_index(workspace_of(state)).check(archived_pages(archive_of(state)))
+    missing, extra = evidence.check_index(workspace_of(state))
     for key in missing:
         click.echo(f"not indexed: {key}")
     for key in extra:
         click.echo(f"not in the archive: {key}")
     click.echo(f"{len(missing)} pages not indexed, {len(extra)} index entries without a page")
     if missing or extra:
-        raise SystemExit(ExitCode.check_failed)
+        raise CheckFailed()

@@ -16,8 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
-from archive import Archive
-from archive.record import ItemRecord
+from archive import Archive, ItemRecord
 from docgen.applicant import Applicant, Equipment, Teacher
 from docgen.crosscheck.text import (
     NearMiss,

@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 from pydantic import Field
 
+from archive import safe_filename
 from docgen.datafiles import Strict, load_model
 from docgen.errors import BadInputError
-from docgen.paths import safe_filename
 from docgen.workspace import Workspace
 
 DECISIONS = "decisions"

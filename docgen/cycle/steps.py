@@ -15,14 +15,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from archive import Archive, FileResult, IngestOptions
-from archive.errors import RejectedFile, SealedYear
-from archive.lock import writer_lock
-from archive.sniff import identify
-from archive.store import expand
+from archive import (
+    Archive,
+    FileResult,
+    IngestOptions,
+    RejectedFile,
+    SealedYear,
+    expand,
+    identify,
+    safe_filename,
+    write_all_atomically,
+    writer_lock,
+)
 from docgen.applicant import Applicant, load_applicant
 from docgen.assessment import load_assessment_sheet, score
-from docgen.atomic import write_all_atomically
 from docgen.cycle.campaign import Campaign, load_campaign
 from docgen.cycle.journal import DECISIONS, Decision, Step, decisions_dir, load_decisions, next_id, now, write_decision
 from docgen.cycle.state import ApplicantState, Base, Standing, YearState, fold
@@ -42,8 +48,7 @@ from docgen.documents.kinds import (
 from docgen.documents.make import Request, compiled_template, render_docx, render_kind, template_path, with_pdfs
 from docgen.eligibility import check_applicant
 from docgen.errors import BadInputError, did_you_mean
-from docgen.evidence import open_archive, refresh_index
-from docgen.paths import safe_filename
+from docgen.evidence import file_evidence, open_archive
 from docgen.policy import Policy
 from docgen.policy_registry import load_policy
 from docgen.verdict import Verdict, number_text
@@ -344,19 +349,19 @@ def _ingest(
     notes: list[str] = []
     if not files:
         return archived, notes
-    archive = cycle.archive()
-    for type_id, paths in files:
-        engine = cycle.workspace.settings.ocr_engine
-        options = IngestOptions(year, applicant.credit_code, type_id, jobs, engine=engine)
-        summary = archive.ingest(paths, options, progress=progress)
+    engine = cycle.workspace.settings.ocr_engine
+    batches = [
+        (paths, IngestOptions(year, applicant.credit_code, type_id, jobs, engine=engine)) for type_id, paths in files
+    ]
+    filed = file_evidence(cycle.workspace, batches, policy=cycle.policy, progress=progress)
+    for (type_id, _), summary in zip(files, filed.batches, strict=True):
         for r in summary.results:
             archived.append(
                 {"type": type_id, "file": r.path.name, "outcome": r.outcome, "code": r.code, "pages": r.pages}
             )
             if r.outcome in ("failed", "ocr_failed"):
                 notes.append(f"{r.path.name}: {r.outcome}: {r.message}")
-        notes += [f"needs review: {line}" for line in summary.needing_review()]
-    refresh_index(cycle.workspace)
+    notes += [f"needs review: {line}" for line in filed.summary.needing_review()]
     return archived, notes
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archive import safe_filename, write_all_atomically
 from docgen.applicant import load_applicant
-from docgen.atomic import write_all_atomically
 from docgen.crosscheck.review import review_pages
 from docgen.datafiles import read_yaml
 from docgen.documents import layout
@@ -16,7 +16,7 @@ from docgen.documents.batch import render_many
 from docgen.documents.engine import CompiledTemplate, TemplateError, compile_template, name_locations, render
 from docgen.documents.kinds import KINDS, Kind, load_kind_data, worksheet_context_of
 from docgen.errors import BadInputError, did_you_mean
-from docgen.paths import project_folder, safe_filename
+from docgen.paths import project_folder
 from docgen.policy import Policy
 from docgen.policy_registry import choose_policy, load_policy
 from docgen.tools import soffice

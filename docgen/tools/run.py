@@ -7,13 +7,9 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from docgen.errors import DocgenError, MissingDependencyError
+from docgen.errors import MissingDependencyError, ToolFailed
 
 log = logging.getLogger("docgen.tools")
-
-
-class ToolFailed(DocgenError):
-    """An external program ran and failed."""
 
 
 def run(

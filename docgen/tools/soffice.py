@@ -14,8 +14,8 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from docgen.errors import MissingDependencyError
-from docgen.tools.run import ToolFailed, run
+from docgen.errors import MissingDependencyError, ToolFailed
+from docgen.tools.run import run
 
 CANDIDATES = ("soffice", "libreoffice")
 SECONDS_PER_DOCUMENT = 60

@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 
 from archive import Archive, IngestOptions, IngestSummary
+from docgen.evidence import fonds_of
 from docgen.policy_registry import load_policy
-from docgen.sample_scans import (
+from docgen.samples.scans import (
     CERTIFICATE_LINES,
     page_image,
     save_jpeg_with_exif_rotation,
@@ -84,7 +85,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("archive")
     workspace = init_workspace(root / "ws", "kunshan-2021")
     evidence = make_evidence(root / "evidence")
-    archive = Archive(workspace.archive_dir, load_policy("kunshan-2021"))
+    archive = Archive(workspace.archive_dir, fonds_of(load_policy("kunshan-2021")))
     summary = archive.ingest([evidence], IngestOptions(2021, CREDIT, "teacher_certificates", jobs=2))
     return Built(workspace.root, evidence, summary, archive)
 
@@ -94,4 +95,4 @@ def copy(built: Built, tmp_path: Path) -> Built:
     """A private copy of the built workspace, to change."""
     target = tmp_path / "ws"
     shutil.copytree(built.workspace, target)
-    return Built(target, built.evidence, built.summary, Archive(target / "archive", built.archive.policy))
+    return Built(target, built.evidence, built.summary, Archive(target / "archive", built.archive.fonds))

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from archive import Archive, IngestOptions
+from docgen.evidence import fonds_of
 from docgen.policy_registry import load_policy
-from docgen.sample_scans import CERTIFICATE_LINES, page_image, save_pdf
+from docgen.samples.scans import CERTIFICATE_LINES, page_image, save_pdf
 from docgen.workspace import init_workspace
 from tests.conftest import EXAMPLES, assert_one_line_error, run
 
@@ -33,7 +34,7 @@ def test_a_unit_filed_by_name_or_code_is_one_unit(tmp_path: Path) -> None:
 
     # a name the workspace knows is filed under the unit's credit code
     assert run("-w", ws, "archive", "ingest", scan, "--applicant", NAME, *args).exit_code == 0
-    archive = Archive(ws / "archive", load_policy("kunshan-2021"))
+    archive = Archive(ws / "archive", fonds_of(load_policy("kunshan-2021")))
     ((_, record),) = archive.records(2021)
     assert record.applicant == CODE and record.applicant_folder == CODE
 

@@ -19,9 +19,10 @@ from PIL import Image
 
 from archive import Archive
 from docgen.applicant import load_applicant
+from docgen.evidence import fonds_of
 from docgen.policy_registry import load_policy
-from docgen.sample_evidence import certificate_lines, certificates_of, equipment_lines
-from docgen.sample_scans import character_error_rate, phone_photo
+from docgen.samples.evidence import certificate_lines, certificates_of, equipment_lines
+from docgen.samples.scans import character_error_rate, phone_photo
 from docgen.workspace import init_workspace
 from tests.conftest import EXAMPLES, assert_one_line_error, run, write_yaml
 
@@ -78,7 +79,7 @@ def photographed(tmp_path_factory: pytest.TempPathFactory) -> Photographed:
 
 
 def archive_of(workspace: Path) -> Archive:
-    return Archive(workspace / "archive", load_policy("kunshan-2021"))
+    return Archive(workspace / "archive", fonds_of(load_policy("kunshan-2021")))
 
 
 def texts_by_original(workspace: Path, year: int = 2021) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen.sample_scans import page_image, save_pdf
+from docgen.samples.scans import page_image, save_pdf
 from tests.archive.conftest import CREDIT, Built
 from tests.conftest import run
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from archive.errors import RejectedFile
 from archive.sniff import identify
-from docgen.sample_scans import page_image, save_pdf, save_tiff
+from docgen.samples.scans import page_image, save_pdf, save_tiff
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 import bagit
 import pytest
 
-from docgen.sample_scans import page_image, save_pdf
+from docgen.samples.scans import page_image, save_pdf
 from tests.archive.conftest import CREDIT, Built
 from tests.conftest import assert_one_line_error, run
 

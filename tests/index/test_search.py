@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen.errors import BadInputError
+from index import BadQuery, IndexUnusable
 from index.store import EvidenceIndex, PageDoc
 
 PAGES = [
@@ -130,7 +130,7 @@ def test_snippets_mark_the_matches(index: EvidenceIndex) -> None:
     ],
 )
 def test_bad_queries_say_why(index: EvidenceIndex, query: str, says: str) -> None:
-    with pytest.raises(BadInputError, match=says):
+    with pytest.raises(BadQuery, match=says):
         index.search(query)
 
 
@@ -145,7 +145,7 @@ def test_rebuild_check_and_update(tmp_path: Path) -> None:
     import shutil
 
     shutil.rmtree(tmp_path / "index")
-    with pytest.raises(BadInputError, match="run 'docgen index rebuild'"):
+    with pytest.raises(IndexUnusable, match="run 'docgen index rebuild'"):
         EvidenceIndex(tmp_path / "index").search("技师")
     assert ix.rebuild(docs) == 6
     assert codes(ix, "王建国") == ["KSRSJ-WS·2021-D30-0001"]
@@ -213,7 +213,7 @@ def test_an_index_from_an_earlier_docgen_is_refused_then_rebuilt_by_the_next_upd
         writer.add_document(key="KSRSJ-WS·2021-D30-0001#1", text="技师")
     docs = [PageDoc(code, year, a, a, kind, kind, 1, "/p", text) for code, year, a, kind, text in PAGES]
     ix = EvidenceIndex(folder)
-    with pytest.raises(BadInputError, match="made by an earlier docgen; run 'docgen index rebuild'"):
+    with pytest.raises(IndexUnusable, match="made by an earlier docgen; run 'docgen index rebuild'"):
         ix.search("技师")
     assert ix.update(docs) == (6, 0)
     assert codes(ix, "王建国") == ["KSRSJ-WS·2021-D30-0001"]

@@ -1,7 +1,7 @@
 """The text of an applicant's paper evidence, and scans of it: certificates, equipment list, licence, site.
 
 For the demo, the tests and the benchmarks: what a box of evidence would hold for an applicant file,
-rendered as scanned pages (docgen.sample_scans). Nothing here is used on real data.
+rendered as scanned pages (docgen.samples.scans). Nothing here is used on real data.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.applicant import Applicant, Teacher
-from docgen.sample_scans import page_image, save_pdf
+from docgen.samples.scans import page_image, save_pdf
 from docgen.verdict import number_text
 
 

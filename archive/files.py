@@ -1,15 +1,16 @@
-"""Writing files so that a failure leaves either the old file or the new one, never half of one."""
+"""Files written whole or not at all, and names safe as one path component.
+
+Used by the archive and, through its public API, by docgen for the documents it writes.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    write_all_atomically([(path, data)])
 
 
 def write_all_atomically(files: Iterable[tuple[Path, bytes]]) -> None:
@@ -29,3 +30,14 @@ def write_all_atomically(files: Iterable[tuple[Path, bytes]]) -> None:
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+
+
+def safe_filename(name: str, limit: int = 100) -> str:
+    """A user-given name made safe as one file name inside a folder.
+
+    No separators, no control characters, no leading dots (so no '..' and no hidden files),
+    NFC-normalised, at most `limit` characters.
+    """
+    cleaned = unicodedata.normalize("NFC", name)
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", cleaned).strip().lstrip(".").strip()
+    return cleaned[:limit] or "unnamed"

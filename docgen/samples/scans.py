@@ -5,17 +5,34 @@ Used by the demo (sample evidence), the tests and the benchmarks; nothing binary
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import random
+import subprocess
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-SC_INDEX = 2  # the Simplified-Chinese face of the collection
+
+@functools.cache
+def font_file(family: str) -> tuple[str, int]:
+    """The font file and face index fontconfig picks for `family` (as LibreOffice would): no path is
+    assumed, so another distribution's font layout works too."""
+    try:
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}\n%{index}", family], capture_output=True, text=True, check=True, timeout=30
+        ).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RuntimeError(f"fc-match could not find the font {family!r} ({exc}); install fontconfig") from exc
+    return found[0], int(found[1] or 0)
+
+
+def _cjk(pixels: int) -> ImageFont.FreeTypeFont:
+    path, face = font_file("Noto Sans CJK SC:style=Regular")
+    return ImageFont.truetype(path, pixels, index=face)
 
 
 def page_image(
@@ -33,7 +50,7 @@ def page_image(
     width, height = int(8.27 * dpi), int(11.69 * dpi)
     image = Image.new("L", (width, height), 250)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(str(FONT), int(font_pt / 72 * dpi), index=SC_INDEX)
+    font = _cjk(int(font_pt / 72 * dpi))
     x, y = int(0.9 * dpi), int(1.0 * dpi)
     step = int(font_pt / 72 * dpi * 1.9)
     for line in lines:
@@ -82,7 +99,7 @@ def text_pdf_page(lines: Sequence[str]) -> bytes:
 
     pdf = FPDF(format="A4")
     pdf.add_page()
-    pdf.add_font("DejaVu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.add_font("DejaVu", fname=font_file("DejaVu Sans")[0])
     pdf.set_font("DejaVu", size=14)
     for line in lines:
         pdf.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
@@ -118,7 +135,7 @@ def _seal(diameter: int, text: str, seed: int) -> Image.Image:
         for i in range(10)
     ]
     draw.polygon(star, fill=red)
-    font = ImageFont.truetype(str(FONT), max(10, size // 9), index=SC_INDEX)
+    font = _cjk(max(10, size // 9))
     span = 240.0
     for index, char in enumerate(text):
         angle = -span / 2 + span * (index + 0.5) / len(text)
