@@ -175,7 +175,7 @@ def _hangzhou(clerk: _Clerk) -> None:
     clerk(steps.expert, 2026, "杭州云栖数字技能培训有限公司", False, "实训场地为租赁，不符合自有场地要求", experts)
     clerk(steps.publicise, 2026, Signed(city, _on("2026-05-20")))
     clerk(steps.confirm, 2026, "杭人社发〔2026〕41号", Signed(city, _on("2026-06-01")))
-    sheets = clerk.workspace.root / "data"
+    sheets = clerk.workspace.data_dir
     for example, doc_number in (
         ("assessment-good", "杭人社发〔2028〕9号"),
         ("assessment-fail", "杭人社发〔2028〕10号"),

@@ -49,7 +49,7 @@ def open_archive(workspace: Workspace, policy: Policy | None = None) -> Archive:
 
 
 def open_index(workspace: Workspace) -> EvidenceIndex:
-    return EvidenceIndex(workspace.root / "index")
+    return EvidenceIndex(workspace.index_dir)
 
 
 def archived_pages(archive: Archive) -> Iterator[PageDoc]:
@@ -203,7 +203,7 @@ def verify_archive(workspace: Workspace, year: int | None = None) -> VerifyRepor
 def known_units(workspace: Workspace) -> dict[str, str]:
     """Unit name -> credit code, from the applicant files the workspace holds (applicants/YEAR/CODE.yaml)."""
     units: dict[str, str] = {}
-    for path in sorted((workspace.root / "applicants").glob("*/*.yaml")):
+    for path in sorted(workspace.applicants_dir().glob("*/*.yaml")):
         try:
             applicant = load_applicant(path)
         except BadInputError:

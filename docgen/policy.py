@@ -126,7 +126,10 @@ class Material(Strict):
     evidence_type: str
 
 
-class Step(Strict):
+PRELIMINARY_REVIEW = "preliminary_review"  # the procedure id that puts a 区镇初审 into the cycle
+
+
+class ProcedureStep(Strict):
     id: Slug
     name: str
     text: str = ""
@@ -246,7 +249,7 @@ class Policy(Strict):
     conditions: list[Condition] = Field(min_length=1)
     evidence_types: list[EvidenceType] = Field(min_length=1)
     materials: list[Material] = Field(min_length=1)
-    procedure: list[Step] = Field(min_length=1)
+    procedure: list[ProcedureStep] = Field(min_length=1)
     tasks: list[str] = Field(default_factory=list)
     yearly_duty: YearlyDuty | None = None
     assessment: AssessmentScheme | None = None
@@ -254,6 +257,11 @@ class Policy(Strict):
     naming: Naming
     publicity: Publicity
     assumptions: dict[str, str] = Field(default_factory=dict)  # setting path -> why it is assumed
+
+    @property
+    def has_preliminary_review(self) -> bool:
+        """Whether the programme has a 区镇初审 between receipt and the expert review (Kunshan does)."""
+        return any(step.id == PRELIMINARY_REVIEW for step in self.procedure)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Policy:

@@ -30,6 +30,12 @@ class WorkspaceSettings(Strict):
 
 @dataclass(frozen=True)
 class Workspace:
+    """A workspace folder and its settings. Its layout is spelled here and nowhere else:
+
+    campaigns/YEAR.yaml, applicants/YEAR/CODE.yaml, decisions/YEAR/, output/YEAR/STAGE-FOLDER/,
+    archive/, index/, templates/KIND.docx, policies/, holidays/YEAR.yaml, data/.
+    """
+
     root: Path
     settings: WorkspaceSettings
 
@@ -40,6 +46,47 @@ class Workspace:
     @property
     def archive_dir(self) -> Path:
         return self.root / "archive"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def templates_dir(self) -> Path:
+        """The workspace's own templates, used instead of the shipped ones of the same kind."""
+        return self.root / "templates"
+
+    @property
+    def holidays_dir(self) -> Path:
+        return self.root / "holidays"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def campaigns_dir(self) -> Path:
+        return self.root / "campaigns"
+
+    def campaign_file(self, year: int) -> Path:
+        return self.campaigns_dir / f"{year}.yaml"
+
+    def applicants_dir(self, year: int | None = None) -> Path:
+        """applicants/, or the year's folder of applicant files (one per unit, named by credit code)."""
+        folder = self.root / "applicants"
+        return folder if year is None else folder / str(year)
+
+    def applicant_file(self, year: int, code: str) -> Path:
+        return self.applicants_dir(year) / f"{code}.yaml"
+
+    def decisions_dir(self, year: int | None = None) -> Path:
+        """decisions/ (the journal, with its lock), or one year's decision files."""
+        folder = self.root / "decisions"
+        return folder if year is None else folder / str(year)
+
+    def output_dir(self, year: int, *parts: str) -> Path:
+        """Where a year's generated documents go: output/YEAR/, then the stage's folder and file."""
+        return self.root.joinpath("output", str(year), *parts)
 
     def inside(self, *parts: str) -> Path:
         """A path below the root; refuses names that would lead outside it."""

@@ -23,18 +23,18 @@ _ALNUM_RUN = re.compile(r"[A-Z0-9]{6,}")
 _TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-/.]*")
 
 
-def fold(text: str) -> str:
+def upper_fold(text: str) -> str:
     """NFKC and upper case: full-width letters and digits become ASCII."""
     return unicodedata.normalize("NFKC", text).upper()
 
 
 def compact(text: str) -> str:
     """Folded, without any white space (OCR spaces out Chinese characters)."""
-    return _SPACE.sub("", fold(text))
+    return _SPACE.sub("", upper_fold(text))
 
 
 def identifier(value: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", fold(value))
+    return re.sub(r"[^A-Z0-9]", "", upper_fold(value))
 
 
 class Said(str):
@@ -140,11 +140,11 @@ def areas_on_page(page_compact: str) -> list[Decimal]:
 @lru_cache(maxsize=4096)
 def _tokens(line: str) -> tuple[str, ...]:
     """Latin/digit tokens of a line; cached because every equipment claim reads the same lines."""
-    return tuple(_TOKEN.findall(fold(line)))
+    return tuple(_TOKEN.findall(upper_fold(line)))
 
 
 def _model_key(model: str) -> str:
-    return fold(model).replace(" ", "")
+    return upper_fold(model).replace(" ", "")
 
 
 def model_in_line(model: str, line: str) -> bool:

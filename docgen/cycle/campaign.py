@@ -10,21 +10,19 @@ from typing import Any
 import yaml
 from pydantic import Field, model_validator
 
-from docgen.cycle.journal import DECISIONS
 from docgen.datafiles import Strict, load_model, read_yaml
-from docgen.documents.kinds import Contact, NoticeData
+from docgen.documents.kinds import NoticeData, OfficeContact
 from docgen.errors import BadInputError
 from docgen.paths import project_folder
 from docgen.policy_registry import load_policy
 from docgen.workspace import Workspace
 
-CAMPAIGNS = "campaigns"
 _EXAMPLE_FOLDERS = {"kunshan-2021": "kunshan", "hangzhou-2024": "hangzhou"}
 
 
 class PublicitySettings(Strict):
     working_days: int | None = Field(default=None, ge=1)  # default: the programme's
-    contact: Contact | None = None  # where objections go; default: the authority's contact
+    contact: OfficeContact | None = None  # where objections go; default: the authority's contact
     signature: str | None = None
 
 
@@ -44,11 +42,11 @@ class Campaign(Strict):
 
 
 def campaign_file(workspace: Workspace, year: int) -> Path:
-    return workspace.root / CAMPAIGNS / f"{year}.yaml"
+    return workspace.campaign_file(year)
 
 
 def campaign_years(workspace: Workspace) -> list[int]:
-    folder = workspace.root / CAMPAIGNS
+    folder = workspace.campaigns_dir
     return sorted(int(p.stem) for p in folder.glob("*.yaml") if p.stem.isdigit()) if folder.is_dir() else []
 
 
@@ -129,7 +127,7 @@ def _shift(day: dt.date, years: int) -> dt.date:
 
 def default_year(workspace: Workspace) -> int:
     """The year commands work on without --year: the newest with a campaign or a decision."""
-    decisions = workspace.root / DECISIONS
+    decisions = workspace.decisions_dir()
     recorded = (
         {int(p.name) for p in decisions.iterdir() if p.is_dir() and p.name.isdigit()} if decisions.is_dir() else set()
     )

@@ -23,7 +23,6 @@ from docgen.datafiles import Strict, load_model
 from docgen.errors import BadInputError
 from docgen.workspace import Workspace
 
-DECISIONS = "decisions"
 USER_VAR = "DOCGEN_USER"
 _FILE = re.compile(r"(\d{4})-[\w.-]+\.yaml")
 
@@ -68,14 +67,10 @@ def default_recorder() -> str:
     return os.environ.get(USER_VAR) or getpass.getuser()
 
 
-def decisions_dir(workspace: Workspace, year: int) -> Path:
-    return workspace.root / DECISIONS / str(year)
-
-
 def load_decisions(workspace: Workspace) -> list[Decision]:
     """Every decision of the workspace, oldest first."""
     found: list[Decision] = []
-    root = workspace.root / DECISIONS
+    root = workspace.decisions_dir()
     if not root.is_dir():
         return found
     for year_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name.isdigit()):
@@ -86,14 +81,14 @@ def load_decisions(workspace: Workspace) -> list[Decision]:
 
 
 def next_id(workspace: Workspace, year: int) -> str:
-    folder = decisions_dir(workspace, year)
+    folder = workspace.decisions_dir(year)
     numbers = [int(m.group(1)) for p in folder.glob("*.yaml") if (m := _FILE.fullmatch(p.name))]
     return f"{year}-{max(numbers, default=0) + 1:04d}"
 
 
 def decision_file(workspace: Workspace, decision: Decision) -> Path:
     who = f"-{safe_filename(decision.applicant, limit=40)}" if decision.applicant else ""
-    return decisions_dir(workspace, decision.year) / f"{decision.number:04d}-{decision.step.value}{who}.yaml"
+    return workspace.decisions_dir(decision.year) / f"{decision.number:04d}-{decision.step.value}{who}.yaml"
 
 
 def write_decision(workspace: Workspace, decision: Decision) -> Path:

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from docgen.cycle.campaign import campaign_file
-from docgen.cycle.journal import decisions_dir
+from docgen.cycle.journal import Step
+from docgen.cycle.stages import stage
 from docgen.cycle.state import YearState
-from docgen.cycle.steps import APPLICANTS, OUTPUT, Cycle
+from docgen.cycle.steps import Cycle
 from docgen.workspace import Workspace
 
 
@@ -18,9 +19,9 @@ def year_records(workspace: Workspace, year: int) -> dict[str, Path]:
     """The year's files kept beside its evidence in an export (those that exist), by name in the bag."""
     candidates = {
         f"campaign-{year}.yaml": campaign_file(workspace, year),
-        "applicants": workspace.root / APPLICANTS / str(year),
-        "decisions": decisions_dir(workspace, year),
-        "documents": workspace.root / OUTPUT / str(year),
+        "applicants": workspace.applicants_dir(year),
+        "decisions": workspace.decisions_dir(year),
+        "documents": workspace.output_dir(year),
     }
     return {name: path for name, path in candidates.items() if path.exists()}
 
@@ -29,8 +30,18 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
     state: YearState = cycle.year(year)
     applicants = list(state.applicants.values())
     steps: list[dict[str, Any]] = [
-        {"step": "open", "name": "发布申报通知", "done": state.opened is not None, "detail": _when(state.opened)},
-        {"step": "receive", "name": "受理申报", "done": bool(applicants), "detail": f"{len(applicants)} received"},
+        {
+            "step": "open",
+            "name": stage(Step.open).name,
+            "done": state.opened is not None,
+            "detail": _when(state.opened),
+        },
+        {
+            "step": "receive",
+            "name": stage(Step.receive).name,
+            "done": bool(applicants),
+            "detail": f"{len(applicants)} received",
+        },
     ]
     if state.has_preliminary:
         recommended = sum(1 for a in applicants if a.recommended)
@@ -38,7 +49,7 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
         steps.append(
             {
                 "step": "preliminary",
-                "name": "区镇初审",
+                "name": stage(Step.preliminary).name,
                 "done": bool(applicants) and reviewed == len(applicants),
                 "detail": f"{reviewed}/{len(applicants)} reviewed, {recommended} recommended",
             }
@@ -48,7 +59,7 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
     steps.append(
         {
             "step": "expert",
-            "name": "专家评审",
+            "name": stage(Step.expert).name,
             "done": bool(in_review) and decided == len(in_review),
             "detail": f"{decided}/{len(in_review)} decided, {sum(1 for a in applicants if a.candidate)} candidates",
         }
@@ -58,7 +69,7 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
     steps.append(
         {
             "step": "publicity",
-            "name": "公示",
+            "name": stage(Step.publicity).name,
             "done": state.publicity is not None,
             "detail": (
                 f"{state.publicity.details['start']} – {state.publicity.details['end']}, "
@@ -72,7 +83,7 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
     steps.append(
         {
             "step": "confirmation",
-            "name": "发文确认并挂牌",
+            "name": stage(Step.confirmation).name,
             "done": state.confirmation is not None,
             "detail": f"{confirmed} bases, {state.confirmation.details['doc_number']}" if state.confirmation else "",
         }
@@ -112,6 +123,10 @@ def _evidence_status(cycle: Cycle, year: int) -> dict[str, Any]:
             for q in r.pages_to_review()
         ],
     }
+
+
+def _step(step: Step, done: bool, detail: str) -> dict[str, Any]:
+    return {"step": step.value, "name": stage(step).name, "done": done, "detail": detail}
 
 
 def _when(decision: Any) -> str:

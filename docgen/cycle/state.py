@@ -1,4 +1,4 @@
-"""Where things stand, folded from the decision journal: each year's applicants and the register of bases.
+"""Where things stand, replayed from the decision journal: each year's applicants and the register of bases.
 
 Nothing here is stored: the journal is the only record, so state can never disagree with history.
 A later decision on the same step and applicant supersedes the earlier one.
@@ -124,7 +124,7 @@ class Standing:
         return next((d for d in self.decisions if d.id == decision_id), None)
 
 
-def fold(decisions: list[Decision], has_preliminary: bool) -> Standing:
+def replay(decisions: list[Decision], has_preliminary: bool) -> Standing:
     years: dict[int, YearState] = {}
     bases: dict[str, Base] = {}
     for d in decisions:

@@ -54,7 +54,9 @@ class Issued(Strict):
         return value.rstrip("：:") if value else value
 
 
-class Contact(Strict):
+class OfficeContact(Strict):
+    """The bureau office a notice names for questions and objections (联系人, 电话, 邮箱, 地址)."""
+
     name: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -81,7 +83,7 @@ class NoticeData(Issued):
     preamble: list[str] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1)
     deadline: dt.date | None = None
-    contact: Contact | None = None  # default: the authority's contact in the policy
+    contact: OfficeContact | None = None  # default: the authority's contact in the policy
     attachments: list[str] = Field(default_factory=list)
 
 
@@ -109,7 +111,7 @@ class PublicityData(Strict):
     title: str | None = None
     working_days: int | None = Field(default=None, ge=1)  # default: the programme's
     candidates: list[BaseRef] = Field(min_length=1)
-    contact: Contact | None = None
+    contact: OfficeContact | None = None
     signature: str | None = None
 
 
@@ -235,9 +237,9 @@ def _base_name(policy: Policy, applicant: Applicant, ref: BaseRef) -> str:
     return policy.base_name(applicant.name, short_name=ref.short_name, district=applicant.district)
 
 
-def _contact_lines(contact: Contact | None, policy: Policy) -> list[str]:
+def _contact_lines(contact: OfficeContact | None, policy: Policy) -> list[str]:
     a = policy.authority
-    c = contact or Contact(name=a.contact_name, phone=a.phone, email=a.email, address=a.address)
+    c = contact or OfficeContact(name=a.contact_name, phone=a.phone, email=a.email, address=a.address)
     pairs = [("联系人", c.name), ("联系电话", c.phone), ("电子邮箱", c.email), ("地址", c.address)]
     return [f"{label}：{value}" for label, value in pairs if value]
 
@@ -376,8 +378,7 @@ def form_context(data: Applicant | None, policy: Policy, **_: Any) -> dict[str, 
 
 
 def _opinion_boxes(policy: Policy) -> list[str]:
-    steps = {s.id for s in policy.procedure}
-    boxes = ["区镇社会保障部门初审意见"] if "preliminary_review" in steps else []
+    boxes = ["区镇社会保障部门初审意见"] if policy.has_preliminary_review else []
     boxes.append("专家评审意见")
     boxes.append(f"{policy.authority.short_name}审核意见")
     return boxes
@@ -436,7 +437,7 @@ def publicity_context(
 ) -> dict[str, Any]:
     applicants = _applicants(source, data.candidates, "candidates", workspace)
     days = data.working_days or policy.publicity.working_days
-    holidays = workspace.root / "holidays" if workspace else source.parent / "holidays"
+    holidays = workspace.holidays_dir if workspace else source.parent / "holidays"
     start, end = publicity_period(data.date, days, policy, holidays)
     candidates = [
         {

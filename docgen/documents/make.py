@@ -34,7 +34,7 @@ def kind_named(name: str) -> Kind:
 def template_path(kind: str, workspace: Workspace | None) -> Path:
     """The workspace's templates/KIND.docx if it has one, else the built-in template."""
     if workspace is not None:
-        own = workspace.root / "templates" / f"{kind}.docx"
+        own = workspace.templates_dir / f"{kind}.docx"
         if own.is_file():
             return own
     return project_folder("templates") / f"{kind}.docx"
