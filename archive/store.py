@@ -29,9 +29,11 @@ import json
 import logging
 import os
 import shutil
+import signal
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,8 @@ MANIFEST = "manifest-sha256.txt"
 YEAR_FILE = "year.json"
 SEALED_FILE = "SEALED.json"
 SEAL_LOG = "seal-log.jsonl"
+RELINK_FILE = ".relink.json"  # a relink's plan: written first, completed by the relink or by the next writer
+KILL_AT_ENV = "DOCGEN_KILL_AT"  # tests: kill -9 the process at the named moment (see _crash_point)
 
 
 @dataclass(frozen=True)
@@ -161,12 +165,16 @@ class Archive:
     def item_dirs(self, year: int) -> list[Path]:
         return sorted(p.parent for p in self.year_dir(year).glob(f"*/*/{RECORD_FILE}"))
 
-    def records(self, year: int | None = None, applicant: str | None = None) -> list[tuple[Path, ItemRecord]]:
+    def records(
+        self, year: int | None = None, applicant: str | Collection[str] | None = None
+    ) -> list[tuple[Path, ItemRecord]]:
+        """Records in filing order; `applicant`: the key (or any of the keys) a unit's documents are filed under."""
+        keys = {applicant} if isinstance(applicant, str) else set(applicant or ())
         found = []
         for y in [year] if year is not None else self.years():
             for folder in self.item_dirs(y):
                 record = ItemRecord.read(folder)
-                if applicant is None or applicant in (record.applicant, record.applicant_folder):
+                if applicant is None or keys & {record.applicant, record.applicant_folder}:
                     found.append((folder, record))
         return sorted(found, key=lambda pair: (pair[1].year, pair[1].item))
 
@@ -392,8 +400,9 @@ class Archive:
         write_all_atomically([(self.year_dir(year) / MANIFEST, text.encode("utf-8"))])
 
     def _recover(self) -> None:
-        """After a crash: finish a re-reading whose folders were exchanged (or half-renamed), discard
-        half-prepared documents, list committed ones the manifest missed."""
+        """After a crash: finish a relink whose plan was written, finish a re-reading whose folders were
+        exchanged (or half-renamed), discard half-prepared documents, list committed ones the manifest missed."""
+        self._finish_relink()
         for swap in sorted((self.root / ".staging").glob(f"*/{SWAP_FILE}")):
             self._finish_swap(swap)
         shutil.rmtree(self.root / ".staging", ignore_errors=True)
@@ -415,6 +424,76 @@ class Archive:
         if (target / RECORD_FILE).is_file() and sha256_of(target / RECORD_FILE) == meant["record_sha256"]:
             year = int(Path(meant["target"]).parts[0])
             self._manifest_put(year, target / RECORD_FILE, meant["record_sha256"])
+
+    # --- relink: one unit, one folder -----------------------------------------------------
+
+    def relink(self, old: str, new: str, note: str) -> list[ItemRecord]:
+        """File every document of the unit keyed `old` (e.g. its name) under `new` (its credit code).
+
+        The plan (every folder's move and its new record) is written first, in one file: that is the
+        commit point. Then folders are renamed, records rewritten and the manifests updated; a crash
+        after the plan is finished by the next command that writes to the archive (or this one again),
+        a crash before it changes nothing. Archival codes, originals and page texts stay as they are.
+        """
+        with writer_lock(self.root):
+            old_folder, new_folder = self.applicant_folder(old), self.applicant_folder(new)
+            finished = self._finish_relink()  # an earlier relink cut short: this one may be its re-run
+            self._recover()
+            found = [(f, r) for f, r in self.records() if r.applicant_folder == old_folder]
+            if not found and (done := [r for was, r in finished if was == old_folder and r.applicant == new]):
+                return done
+            if not found:
+                raise BadInput(f"'{old}': no archived document is filed under this name (see 'docgen archive list')")
+            sealed = sorted({r.year for _, r in found if self.is_sealed(r.year)})
+            if sealed:
+                raise SealedYear(
+                    f"{', '.join(map(str, sealed))} sealed: documents of '{old}' there cannot be refiled; "
+                    "unseal first ('docgen archive unseal YEAR --force --reason ...')"
+                )
+            plan = []
+            for folder, record in found:
+                target = self.year_dir(record.year) / new_folder / folder.name
+                update = {"applicant": new, "applicant_folder": new_folder, "notes": [*record.notes, note]}
+                plan.append(
+                    {
+                        "from": folder.relative_to(self.root).as_posix(),
+                        "to": target.relative_to(self.root).as_posix(),
+                        "record": record.model_copy(update=update).model_dump(mode="json"),
+                    }
+                )
+            write_all_atomically([(self.root / RELINK_FILE, json.dumps(plan, ensure_ascii=False).encode())])
+            _crash_point("relink-planned")
+            self._finish_relink()
+        return [ItemRecord.model_validate(step["record"]) for step in plan]
+
+    def _finish_relink(self) -> list[tuple[str, ItemRecord]]:
+        """Complete a relink whose plan was written; (the old applicant folder, the new record) of each move."""
+        plan_file = self.root / RELINK_FILE
+        if not plan_file.is_file():
+            return []
+        plan = json.loads(plan_file.read_text(encoding="utf-8"))
+        for step in plan:
+            source, target = self.root / step["from"], self.root / step["to"]
+            if source.is_dir() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(source, target)
+                _crash_point("relink-moved")
+            record = ItemRecord.model_validate(step["record"])
+            write_all_atomically([(target / RECORD_FILE, record.to_json().encode("utf-8"))])
+            with suppress(OSError):
+                source.parent.rmdir()  # the old unit folder, once empty
+        for year in sorted({int(Path(step["to"]).parts[0]) for step in plan}):
+            steps = [step for step in plan if int(Path(step["to"]).parts[0]) == year]
+            entries = self.manifest(year)
+            for step in steps:
+                entries.pop(Path(step["from"], RECORD_FILE).relative_to(str(year)).as_posix(), None)
+                record_file = self.root / step["to"] / RECORD_FILE
+                entries[record_file.relative_to(self.year_dir(year)).as_posix()] = sha256_of(record_file)
+            text = "".join(f"{d}  {name}\n" for name, d in sorted(entries.items()))
+            write_all_atomically([(self.year_dir(year) / MANIFEST, text.encode("utf-8"))])
+            _crash_point("relink-manifest")
+        plan_file.unlink()
+        return [(Path(step["from"]).parts[1], ItemRecord.model_validate(step["record"])) for step in plan]
 
     # --- reading again: retry and reocr ----------------------------------------------------
 
@@ -459,7 +538,7 @@ class Archive:
         started = dt.datetime.now()
         with writer_lock(self.root, on_wait):
             self._recover()
-            selected = self.records(selection.year, selection.applicant)
+            selected = self.records(selection.year, selection.keys())
             if not selected and not selection.only_failed and (selection.year or selection.applicant):
                 raise BadInput(_nothing_archived(selection))
             chosen = [(f, r) for f, r in selected if selection.wants(r)]
@@ -533,6 +612,10 @@ class ReadAgain:
     applicant: str | None = None
     only_needs_review: bool = False
     only_failed: bool = False
+    aliases: tuple[str, ...] = ()  # other keys the applicant's documents may be filed under (name, code)
+
+    def keys(self) -> set[str] | None:
+        return {self.applicant, *self.aliases} if self.applicant else None
 
     def wants(self, record: ItemRecord) -> bool:
         if self.only_failed:
@@ -550,6 +633,14 @@ def _nothing_archived(selection: ReadAgain) -> str:
 
 
 SWAP_FILE = "swap.json"
+
+
+def _crash_point(moment: str) -> None:
+    """Where a test kills the process (kill -9) to prove that a crash at this moment loses nothing."""
+    if os.environ.get(KILL_AT_ENV) == moment:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 QUALITY_FILE = "quality.json"
 
 

@@ -7,6 +7,8 @@ unit's evidence is found under its credit code whichever way it was filed.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from archive import (
     Fonds,
     IngestOptions,
     IngestSummary,
+    ItemRecord,
     ReadAgain,
     VerifyReport,
     verify,
@@ -142,6 +145,8 @@ def read_again(
 ) -> Filed:
     """OCR archived documents again (all selected, or only those whose OCR failed: `selection.only_failed`);
     the index takes the new texts of those that were read."""
+    if selection.applicant:
+        selection = dataclasses.replace(selection, aliases=tuple(unit_aliases(workspace, selection.applicant)))
     summary = open_archive(workspace).reocr(
         selection,
         engine=engine or workspace.settings.ocr_engine,
@@ -154,6 +159,58 @@ def read_again(
         reread = [r.code for r in summary.results if r.outcome != "ocr_failed"]
         filed.index_added, filed.index_removed = refresh_index(workspace, reread)
     return filed
+
+
+def records(
+    workspace: Workspace, year: int | None = None, applicant: str | None = None
+) -> list[tuple[Path, ItemRecord]]:
+    """Archived documents in filing order; `applicant` by name or credit code, whichever it was filed under."""
+    return open_archive(workspace).records(year, unit_aliases(workspace, applicant) if applicant else None)
+
+
+@dataclass
+class Relinked:
+    """Documents of a unit moved from its name to its credit code, and the index update after it."""
+
+    name: str
+    code: str
+    records: list[ItemRecord]
+    index_added: int = 0
+    index_removed: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "credit_code": self.code,
+            "documents": [r.archival_code for r in self.records],
+            "index": {"added": self.index_added, "removed": self.index_removed},
+        }
+
+
+def relink(workspace: Workspace, name: str, code: str) -> Relinked:
+    """File the documents archived under a unit's name under its credit code, in one safe step
+    (see Archive.relink); the index follows. The unit's applicant file, if any, must agree."""
+    try:
+        code = credit_code.validate(code)
+    except credit_code.CreditCodeError as exc:
+        raise BadInputError(f"CREDIT_CODE: {exc}") from None
+    try:
+        credit_code.validate(name)
+    except credit_code.CreditCodeError:
+        pass
+    else:
+        raise BadInputError(f"NAME: '{name}' is a credit code; give the unit name its documents are filed under")
+    known = known_units(workspace).get(name)
+    if known is not None and known != code:
+        raise BadInputError(
+            f"CREDIT_CODE: {code} is not the code of '{name}': its applicant file says {known}; "
+            "check the code, or correct the applicant file first"
+        )
+    note = f"filed under '{name}' until relinked to {code} on {dt.date.today().isoformat()}"
+    moved = open_archive(workspace).relink(name, code, note)
+    done = Relinked(name, code, moved)
+    done.index_added, done.index_removed = refresh_index(workspace)
+    return done
 
 
 def search(

@@ -146,20 +146,32 @@ class EvidenceIndex:
         return self.exists() and set(self._open().schema.names()) != set(schema().names())
 
     def keys(self) -> set[str]:
+        return set(self._filed())
+
+    def _filed(self) -> dict[str, tuple[str, str, str]]:
+        """key -> where the page is filed (applicant, applicant folder, path), for every indexed page."""
         if not self.exists():
-            return set()
+            return {}
         with self._open().searcher() as searcher:
-            return {fields["key"] for fields in searcher.all_stored_fields()}
+            return {f["key"]: (f["applicant"], f["applicant_folder"], f["path"]) for f in searcher.all_stored_fields()}
 
     def update(self, pages: Iterable[PageDoc], replace: Collection[str] = ()) -> tuple[int, int]:
         """Make the index hold exactly `pages`: add what is missing, drop what the archive no longer has,
-        and index again the pages of the documents in `replace` (archival codes read again). An index
-        made by an earlier docgen is rebuilt from `pages` (then every page counts as added)."""
+        index again the pages of the documents in `replace` (archival codes read again) and the pages
+        filed elsewhere since (a unit's documents moved under its credit code). An index made by an
+        earlier docgen is rebuilt from `pages` (then every page counts as added)."""
         wanted = {page.key: page for page in pages}
         if self.is_outdated():
             return self.rebuild(wanted.values()), 0
-        indexed = self.keys()
-        have = {key for key in indexed if key.rsplit("#", 1)[0] not in replace}
+        filed = self._filed()
+        indexed = set(filed)
+        have = {
+            key
+            for key, where in filed.items()
+            if key.rsplit("#", 1)[0] not in replace
+            and key in wanted
+            and where == (wanted[key].applicant, wanted[key].applicant_folder, wanted[key].path)
+        }
         missing = [wanted[k] for k in sorted(wanted.keys() - have)]
         stale = sorted(indexed - (have & wanted.keys()))
         ix = self._open()

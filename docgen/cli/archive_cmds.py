@@ -121,7 +121,7 @@ def retry_cmd(state: State, year: int | None, engine: str | None) -> None:
 
 @archive_group.command("reocr")
 @click.option("--year", type=int, help="Only this year.")
-@click.option("--applicant", help="Only this unit (name or credit code, as ingested).")
+@click.option("--applicant", help="Only this unit: its name or credit code, whichever it was filed under.")
 @click.option("--only-needs-review", is_flag=True, help="Only documents with a page that needs review (or failed).")
 @engine_option("What reads the pages this time.")
 @click.option("--languages", default=DEFAULT_LANGUAGES, show_default=True, help="Tesseract languages.")
@@ -231,7 +231,7 @@ def export_cmd(state: State, year: int, out: Path) -> None:
 
 @archive_group.command("list")
 @click.option("--year", type=int, help="Only this year.")
-@click.option("--applicant", help="Only this unit (name or credit code, as ingested).")
+@click.option("--applicant", help="Only this unit: its name or credit code, whichever it was filed under.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def list_cmd(state: State, year: int | None, applicant: str | None, as_json: bool) -> None:
@@ -241,8 +241,7 @@ def list_cmd(state: State, year: int | None, applicant: str | None, as_json: boo
     Example:
       docgen archive list --year 2021 --json
     """
-    archive = open_archive(workspace_of(state))
-    rows = archive.records(year, applicant)
+    rows = evidence.records(workspace_of(state), year, applicant)
     if as_json:
         echo_json([{**r.model_dump(mode="json"), "folder": str(f)} for f, r in rows])
         return
@@ -256,3 +255,32 @@ def list_cmd(state: State, year: int | None, applicant: str | None, as_json: boo
             click.echo(f"    page {q.page} needs review: {q.reason}")
     review = sum(len(r.pages_to_review()) for _, r in rows)
     click.echo(f"{len(rows)} documents" + (f", {review} pages need review" if review else ""))
+
+
+@archive_group.command("relink")
+@click.argument("name")
+@click.argument("credit_code")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def relink_cmd(state: State, name: str, credit_code: str, as_json: bool) -> None:
+    """File the documents archived under a unit's NAME under its CREDIT_CODE instead.
+
+    Evidence ingested with '--applicant NAME' before the unit's applicant file existed (or with
+    --new-applicant) sits in a folder of its own. This moves it under the credit code in one safe
+    step: records, manifests and the search index are updated, archival codes, originals and page
+    texts stay as they are, and each record notes the name it was filed under. A crash part-way is
+    completed by the next command that writes to the archive, or by running this one again.
+    A sealed year refuses; an applicant file that gives the unit another code refuses.
+
+    \b
+    Example:
+      docgen archive relink 昆山精工数控技术有限公司 91320583MA1KJ88011
+    """
+    done = evidence.relink(workspace_of(state), name, credit_code)
+    if as_json:
+        echo_json(done.to_json())
+        return
+    click.echo(f"search index: {done.index_added} pages added, {done.index_removed} removed", err=True)
+    for record in done.records:
+        click.echo(f"{record.archival_code}  {record.evidence_type_name}  {record.original.name}")
+    click.echo(f"refiled {len(done.records)} documents of '{name}' under {done.code}")

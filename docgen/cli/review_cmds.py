@@ -50,6 +50,8 @@ def review_cmd(state: State, applicant_file: Path, year: int | None, as_json: bo
         echo_json(review_json(result))
     else:
         click.echo(f"{applicant.name} ({applicant.credit_code}), evidence of {result.year}: {result.pages} pages")
+        for missing in result.missing:
+            click.echo(click.style("! ", fg="magenta") + missing.sentence(result.year))
         for c in result.claims:
             mark = click.style(_MARKS[c.match], fg=_COLOURS[c.match])
             where = f"  [{c.project}]" if c.project else ""

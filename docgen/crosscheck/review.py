@@ -101,9 +101,34 @@ class Review:
     pages: int
     claims: list[ClaimResult]
     summaries: list[Summary]
+    missing: list[MissingType] = field(default_factory=list)
 
     def count(self, match: Match) -> int:
         return sum(1 for c in self.claims if c.match is match)
+
+
+@dataclass(frozen=True)
+class MissingType:
+    """An evidence type the claims of one kind are checked against, of which the year holds no page."""
+
+    type_id: str
+    type_name: str
+    kind: str  # the claims that rely on it: teacher, equipment, site, unit
+    claims: int
+
+    def sentence(self, year: int) -> str:
+        return (
+            f"no page of {self.type_name} ({self.type_id}) in the {year} evidence: {self.claims} {self.kind} "
+            f"claim(s) had only other pages to go on; archive it with '--type {self.type_id}'"
+        )
+
+
+EXPECTED_TYPE = {  # the evidence type each kind of claim is looked for on first
+    "teacher": "teacher_certificates",
+    "equipment": "equipment_list",
+    "site": "site_documents",
+    "unit": "business_licence",
+}
 
 
 # --- loading pages ------------------------------------------------------------------------
@@ -141,9 +166,8 @@ def applicant_pages(archive: Archive, applicant: Applicant, year: int | None) ->
 
 def unit_records(archive: Archive, applicant: Applicant, year: int) -> list[tuple[Path, ItemRecord]]:
     """The year's records of one unit, whether filed under its credit code or its name."""
-    names = {applicant.credit_code, applicant.name, archive.applicant_folder(applicant.credit_code)}
-    names.add(archive.applicant_folder(applicant.name))
-    return [(f, r) for f, r in archive.records(year) if r.applicant in names or r.applicant_folder in names]
+    names = {applicant.credit_code, applicant.name, archive.applicant_folder(applicant.name)}
+    return archive.records(year, names)
 
 
 # --- the review ---------------------------------------------------------------------------
@@ -172,7 +196,21 @@ def review_pages(applicant: Applicant, policy: Policy, year: int, pages: list[Pa
     for claim in claims:
         if claim.match is Match.not_found and unread:
             _maybe_on_unread_pages(claim, unread)
-    return Review(applicant, year, len(pages), claims, summarise(applicant, policy, claims))
+    return Review(
+        applicant, year, len(pages), claims, summarise(applicant, policy, claims), _missing(policy, pages, claims)
+    )
+
+
+def _missing(policy: Policy, pages: list[Page], claims: list[ClaimResult]) -> list[MissingType]:
+    """Evidence types the claims rely on that the applicant's pages of the year do not include."""
+    present = {p.evidence_type for p in pages}
+    known = {e.id: e.name for e in policy.evidence_types}
+    missing = []
+    for kind, type_id in EXPECTED_TYPE.items():
+        count = sum(1 for c in claims if c.kind == kind)
+        if count and type_id in known and type_id not in present:
+            missing.append(MissingType(type_id, known[type_id], kind, count))
+    return missing
 
 
 def _maybe_on_unread_pages(claim: ClaimResult, unread: list[Page]) -> None:
@@ -595,5 +633,8 @@ def review_json(result: Review) -> dict[str, object]:
         ],
         "summary": [
             {"condition": s.condition, "verdict": s.verdict.value, "detail": s.detail} for s in result.summaries
+        ],
+        "missing_types": [
+            {"type": m.type_id, "type_name": m.type_name, "kind": m.kind, "claims": m.claims} for m in result.missing
         ],
     }
