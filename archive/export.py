@@ -6,6 +6,7 @@ import csv
 import io
 import shutil
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import bagit
@@ -45,9 +46,15 @@ def _locks(folder: str, names: list[str]) -> list[str]:
     return [n for n in names if n == ".lock"]
 
 
-def export_year(archive: Archive, year: int, out: Path, extra: dict[str, Path] | None = None) -> Path:
-    """Write `out` as a bag of the year's archive (and `extra` files and folders, by name in the bag);
-    nothing is left half-made."""
+def export_year(
+    archive: Archive,
+    year: int,
+    out: Path,
+    extra: dict[str, Path] | None = None,
+    bag_info: Mapping[str, str] | None = None,
+) -> Path:
+    """Write `out` as a bag of the year's archive (and `extra` files and folders, by name in the bag,
+    and `bag_info` lines, such as the decision journal's head hash); nothing is left half-made."""
     out = Path(out)
     if out.is_file() or (out.is_dir() and any(out.iterdir())):
         raise BadInput(f"{out}: already exists; export into a new folder")
@@ -72,6 +79,7 @@ def export_year(archive: Archive, year: int, out: Path, extra: dict[str, Path] |
                     "Source-Organization": archive.fonds.authority,
                     "External-Description": f"{archive.fonds.title}: {year} evidence archive",
                     "External-Identifier": f"{archive.fonds.code}-WS·{year}",
+                    **(bag_info or {}),
                 },
                 checksums=["sha256"],
             )

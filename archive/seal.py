@@ -6,7 +6,9 @@ import datetime as dt
 import getpass
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from archive.errors import BadInput, SealedYear
 from archive.fixity import verify
@@ -14,7 +16,7 @@ from archive.lock import writer_lock
 from archive.store import SEAL_LOG, SEALED_FILE, Archive
 
 
-def _log(archive: Archive, year: int, entry: dict[str, str]) -> None:
+def _log(archive: Archive, year: int, entry: Mapping[str, Any]) -> None:
     with (archive.year_dir(year) / SEAL_LOG).open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
@@ -29,7 +31,9 @@ def _set_writable(folder: Path, writable: bool) -> None:
             os.chmod(path, 0o644 if writable else 0o444)
 
 
-def seal(archive: Archive, year: int, note: str = "") -> dict[str, str]:
+def seal(archive: Archive, year: int, note: str = "", anchors: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Verify, record the seal (with `anchors`: hashes of records kept beside the archive, such as the
+    decision journal's head, so that the seal names them), and make the year read-only."""
     with writer_lock(archive.root):
         if not archive.year_dir(year).is_dir():
             raise BadInput(f"{year}: no such year in {archive.root}")
@@ -38,11 +42,12 @@ def seal(archive: Archive, year: int, note: str = "") -> dict[str, str]:
         report = verify(archive, year)
         if report.problems:
             raise BadInput(f"{year} fails verification ({report.problems[0]}); fix it before sealing")
-        entry = {
+        entry: dict[str, Any] = {
             "action": "seal",
             "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "by": getpass.getuser(),
             "note": note,
+            **({"anchors": dict(anchors)} if anchors else {}),
         }
         (archive.year_dir(year) / SEALED_FILE).write_text(json.dumps(entry, ensure_ascii=False) + "\n", "utf-8")
         _log(archive, year, entry)

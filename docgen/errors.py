@@ -7,6 +7,7 @@ so callers of the library get exceptions and terminal users get a sentence that 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -52,6 +53,18 @@ class MissingDependencyError(DocgenError):
     """An external program is not installed. The message says how to install it."""
 
     exit_code = ExitCode.missing_dependency
+
+
+class JournalBroken(BadInputError):
+    """The decision journal fails its integrity check: nothing is shown or decided on top of it."""
+
+    def __init__(self, breaks: Sequence[object]) -> None:
+        more = f" (and {len(breaks) - 1} more)" if len(breaks) > 1 else ""
+        super().__init__(
+            f"the decision journal fails its integrity check: {breaks[0]}{more}; 'docgen verify' lists every "
+            "finding; restore the files from the year's export or a backup (a correction is a new decision: --revise)"
+        )
+        self.breaks = list(breaks)
 
 
 class ToolFailed(DocgenError):

@@ -82,7 +82,7 @@ def test_each_step_records_who_when_why_and_the_documents_use_the_workspace(kuns
     publicity = text_of(out / "5-publicity" / "公示.docx")
     assert "自2022年1月13日至2022年1月19日" in publicity  # 5 working days, the day of publication not counted
     assert "昆山市鹿城职业技术学校" not in publicity and "昆山花桥技工学校" in publicity
-    form = text_of(out / "2-receive" / "申报表-昆山精工数控技术有限公司.docx")
+    form = text_of(out / "2-receive" / "申报表-昆山精工数控技术有限公司-91320583MA1KJ88011.docx")
     assert "S000032050000231004" in form and "91320583MA1KJ88011" in form
 
 
@@ -176,7 +176,7 @@ def test_confirmation_assessment_revocation_and_the_register(kunshan: Path, tmp_
         "--date",
         "2023-02-20",
     )
-    result = text_of(kunshan / "output/2023/7-assessment/考核结果-昆山花桥技工学校-2022年度.docx")
+    result = text_of(kunshan / "output/2023/7-assessment/考核结果-昆山花桥技工学校-52320583MA1KJ8806H-2022年度.docx")
     assert "昆人社发〔2023〕6号" in result and "不合格" in result and "140" in result
     ok(
         *w,
@@ -191,7 +191,7 @@ def test_confirmation_assessment_revocation_and_the_register(kunshan: Path, tmp_
         "--date",
         "2023-03-01",
     )
-    letter = text_of(kunshan / "output/2023/8-revocation/撤销通知-昆山花桥技工学校.docx")
+    letter = text_of(kunshan / "output/2023/8-revocation/撤销通知-昆山花桥技工学校-52320583MA1KJ8806H.docx")
     assert "昆人社发〔2023〕8号" in letter and "2022年1月24日经昆人社发〔2022〕3号文件确认" in letter
     assert "年度绩效考核不合格或履约评估不合格" in letter and "2022年度培训140人。" in letter
     assert_one_line_error(
@@ -313,7 +313,9 @@ def test_hangzhou_has_no_preliminary_step_and_names_bases_by_short_name(tmp_path
         ),
         "--revise",
     )
-    result = text_of(ws / "output/2028/7-assessment/考核结果-杭州钱江智能制造技工学校-2024-2025.docx")
+    result = text_of(
+        ws / "output/2028/7-assessment/考核结果-杭州钱江智能制造技工学校-12330100MA2HJ8806Y-2024-2025.docx"
+    )
     assert "95" in result and "优秀" in result
     rows = json.loads(ok(*w, "register", "--json"))
     assert [(r["base_name"], r["state"], r["assessments"][0]["result"]) for r in rows] == [
@@ -358,16 +360,22 @@ def test_evidence_received_sealed_year_refused_and_export_holds_decisions_and_do
     ok(*w, "receive", KS / "applicant-pass.yaml", "-e", f"teacher_certificates={scan}")
     hits = json.loads(ok(*w, "search", teacher.certificate_no or "", "--json"))["hits"]
     assert len(hits) == 1 and hits[0]["applicant"] == "91320583MA1KJ88011"
-    ok(*w, "archive", "seal", "2021")
+    sealed = ok(*w, "archive", "seal", "2021")
+    head = (ws / "decisions" / "2021" / "HEAD").read_text(encoding="utf-8").split()[0]
+    assert f"decision_journal_head: {head}" in sealed
+    assert json.loads((ws / "archive" / "2021" / "SEALED.json").read_text())["anchors"] == {
+        "decision_journal_head": head
+    }
     assert_one_line_error(run(*w, "receive", KS / "applicant-school.yaml"), "sealed")
     bag = tmp_path / "bag"
     ok(*w, "archive", "export", "2021", "-o", bag)
     data = bag / "data"
     assert (data / "decisions").is_dir() and len(list((data / "decisions").glob("*.yaml"))) == 2
     assert (data / "documents" / "1-open" / "申报通知.docx").is_file()
-    assert (data / "documents" / "2-receive" / "申报表-昆山精工数控技术有限公司.docx").is_file()
+    assert (data / "documents" / "2-receive" / "申报表-昆山精工数控技术有限公司-91320583MA1KJ88011.docx").is_file()
     assert (data / "applicants" / "91320583MA1KJ88011.yaml").is_file() and (data / "campaign-2021.yaml").is_file()
     assert list((data / "archive" / "2021").rglob("*.pdf"))
+    assert f"Decision-Journal-Head-SHA256: {head}" in (bag / "bag-info.txt").read_text(encoding="utf-8")
 
 
 def test_the_next_year_is_drafted_from_the_last_and_becomes_the_default(tmp_path: Path) -> None:

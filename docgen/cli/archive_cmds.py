@@ -6,14 +6,12 @@ from pathlib import Path
 
 import click
 
-from archive import DEFAULT_LANGUAGES, ReadAgain, export_year, seal, unseal
-from docgen import evidence
+from archive import DEFAULT_LANGUAGES, ReadAgain
+from docgen import archiving, evidence
 from docgen.cli import State, cli, pass_state
 from docgen.cli.common import IngestProgress, echo_filed, echo_waiting, engine_option, workspace_of
 from docgen.cli.output import echo_json
-from docgen.cycle.report import year_records
 from docgen.errors import CheckFailed
-from docgen.evidence import open_archive
 
 
 @cli.group("archive")
@@ -187,14 +185,19 @@ def verify_cmd(state: State, year: int | None, as_json: bool) -> None:
 @click.option("--note", default="", help="Kept in the year's seal log.")
 @pass_state
 def seal_cmd(state: State, year: int, note: str) -> None:
-    """Seal a year: verified, made read-only, and closed to ingest and retry.
+    """Seal a year: verified, made read-only, and closed to ingest, retry and new decisions.
+
+    The decision journal is checked too, and the seal records its head hash (printed): keep a copy
+    of it outside the workspace; it is what proves later that the year's decisions were not rewritten.
 
     \b
     Example:
       docgen archive seal 2021 --note "2021年度归档完毕"
     """
-    entry = seal(open_archive(workspace_of(state)), year, note)
+    entry = archiving.seal_year(workspace_of(state), year, note)
     click.echo(f"sealed {year} at {entry['at']} by {entry['by']}")
+    for name, digest in entry.get("anchors", {}).items():
+        click.echo(f"{name}: {digest}")
 
 
 @archive_group.command("unseal")
@@ -209,7 +212,7 @@ def unseal_cmd(state: State, year: int, force: bool, reason: str) -> None:
     Example:
       docgen archive unseal 2021 --force --reason "补充上传遗漏的师资证书（经科长批准）"
     """
-    entry = unseal(open_archive(workspace_of(state)), year, force=force, reason=reason)
+    entry = archiving.unseal_year(workspace_of(state), year, force=force, reason=reason)
     click.echo(f"unsealed {year} at {entry['at']} by {entry['by']}: {reason}")
 
 
@@ -224,8 +227,10 @@ def export_cmd(state: State, year: int, out: Path) -> None:
     \b
     Example:
       docgen archive export 2021 -o ks2021-bag && bagit.py --validate ks2021-bag
+
+    Its bag-info.txt names the decision journal's head hash (Decision-Journal-Head-SHA256).
     """
-    path = export_year(open_archive(workspace_of(state)), year, out, extra=year_records(workspace_of(state), year))
+    path = archiving.export_year_bag(workspace_of(state), year, out)
     click.echo(f"exported {year} to {path}")
 
 

@@ -20,6 +20,7 @@ from docgen.cli.common import IngestProgress, workspace_of
 from docgen.cli.output import echo_json
 from docgen.cycle import steps
 from docgen.cycle.campaign import default_year, draft_campaign
+from docgen.cycle.integrity import check_journal
 from docgen.cycle.journal import default_recorder
 from docgen.cycle.report import register_csv, register_rows, year_status
 from docgen.cycle.steps import Cycle, Signed, StepResult
@@ -450,11 +451,35 @@ def revoke_cmd(
 # --- status, register ---------------------------------------------------------------------
 
 
+def _integrity_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--ignore-integrity",
+        is_flag=True,
+        help="Show it although the decision journal fails its integrity check (said on every screen).",
+    )(f)
+
+
+def _cycle(workspace: Workspace, ignore_integrity: bool) -> Cycle:
+    """The journal, checked; with --ignore-integrity shown anyway, with a warning on stderr first."""
+    if ignore_integrity:
+        breaks = check_journal(workspace)
+        if breaks:
+            click.echo(
+                click.style("WARNING: ", fg="red", bold=True)
+                + f"the decision journal fails its integrity check ({len(breaks)} findings, first: {breaks[0]}); "
+                "shown anyway (--ignore-integrity): do not rely on it; 'docgen verify' lists every finding",
+                err=True,
+            )
+        return Cycle.load(workspace, check=False)
+    return Cycle.load(workspace)
+
+
 @cli.command("status")
 @_year_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_integrity_option
 @pass_state
-def status_cmd(state: State, year: int | None, as_json: bool) -> None:
+def status_cmd(state: State, year: int | None, as_json: bool, ignore_integrity: bool) -> None:
     """Where the year stands: each step, each applicant, and what comes next.
 
     \b
@@ -462,7 +487,7 @@ def status_cmd(state: State, year: int | None, as_json: bool) -> None:
       docgen status --year 2021
     """
     workspace = workspace_of(state)
-    status = year_status(Cycle.load(workspace), _year(workspace, year))
+    status = year_status(_cycle(workspace, ignore_integrity), _year(workspace, year))
     if as_json:
         echo_json(status)
         return
@@ -489,8 +514,9 @@ def status_cmd(state: State, year: int | None, as_json: bool) -> None:
 @cli.command("register")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV (UTF-8 with BOM, for Excel and WPS).")
+@_integrity_option
 @pass_state
-def register_cmd(state: State, as_json: bool, as_csv: bool) -> None:
+def register_cmd(state: State, as_json: bool, as_csv: bool, ignore_integrity: bool) -> None:
     """The register (台账) of bases across years: confirmation, assessments, revocation.
 
     \b
@@ -499,7 +525,7 @@ def register_cmd(state: State, as_json: bool, as_csv: bool) -> None:
     """
     if as_json and as_csv:
         raise BadInputError("register: choose --json or --csv, not both")
-    rows = register_rows(Cycle.load(workspace_of(state)))
+    rows = register_rows(_cycle(workspace_of(state), ignore_integrity))
     if as_json:
         echo_json(rows)
         return

@@ -1,4 +1,5 @@
-"""`docgen init` and `docgen demo`: making a workspace, and the main job on sample workspaces."""
+"""`docgen init`, `docgen verify` and `docgen demo`: making a workspace, checking all of it, and the main
+job on sample workspaces."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from pathlib import Path
 
 import click
 
-from docgen.cli import cli
+from docgen import archiving
+from docgen.cli import State, cli, pass_state
+from docgen.cli.common import workspace_of
+from docgen.cli.output import echo_json
 from docgen.cycle.campaign import draft_campaign
-from docgen.errors import BadInputError
+from docgen.errors import BadInputError, CheckFailed
 from docgen.policy_registry import load_policy
 from docgen.workspace import init_workspace
 
@@ -67,3 +71,33 @@ def demo_cmd(folder: Path, no_pdf: bool, no_scans: bool) -> None:
         "with who, when and why), output/ (the documents by year and step), archive/ and index/.\n"
         f"Try: docgen -w {ks} status --year 2021; docgen -w {ks} register; docgen -w {ks} search 高级技师"
     )
+
+
+@cli.command("verify")
+@click.option("--journal-only", is_flag=True, help="Only the decisions and documents, not the archive's checksums.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def verify_cmd_workspace(state: State, journal_only: bool, as_json: bool) -> None:
+    """Check the whole workspace: every decision against the hash chain of its year's journal, every
+    generated document against the hash its decision recorded, the numbering, and (unless
+    --journal-only) every checksum of the evidence archive. Exit 1 naming each file if anything
+    was edited, deleted, reordered, inserted or altered.
+
+    \b
+    Examples:
+      docgen verify
+      docgen verify --journal-only --json
+    """
+    found = archiving.verify_workspace(workspace_of(state), archive=not journal_only)
+    if as_json:
+        echo_json(found.to_json())
+    else:
+        for b in found.journal:
+            click.echo(f"journal: {b}")
+        problems = found.archive.problems if found.archive else []
+        for problem in problems:
+            click.echo(f"archive: {problem}")
+        checked = f"{found.archive.items} archived documents" if found.archive else "archive not checked"
+        click.echo(f"decision journal: {len(found.journal)} problems; {checked}: {len(problems)} problems")
+    if not found.ok:
+        raise CheckFailed()

@@ -2,7 +2,8 @@
 
 `decisions/YEAR/NNNN-STEP[-WHO].yaml` in the workspace. A file is created with O_EXCL and made
 read-only, so a decision can be corrected only by recording a new one that supersedes it; the
-old one stays, which is what an audit of the year needs (who decided what, when and why).
+old one stays, which is what an audit of the year needs (who decided what, when and why). Each
+decision links to the one before it by hash (integrity.py), so a changed file is found.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class Decision(Strict):
     supersedes: str | None = None
     details: dict[str, Any] = Field(default_factory=dict)
     documents: list[str] = Field(default_factory=list)  # written with it, relative to the workspace
+    document_hashes: dict[str, str] = Field(default_factory=dict)  # each file it wrote -> SHA-256, as written
+    previous: str | None = None  # SHA-256 of the year's decision file before this one (see integrity.py)
 
     @property
     def number(self) -> int:
@@ -80,10 +83,19 @@ def load_decisions(workspace: Workspace) -> list[Decision]:
     return sorted(found, key=lambda d: (d.year, d.number))
 
 
-def next_id(workspace: Workspace, year: int) -> str:
+def decision_years(workspace: Workspace) -> list[int]:
+    root = workspace.decisions_dir()
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit()) if root.is_dir() else []
+
+
+def decision_numbers(workspace: Workspace, year: int) -> dict[int, Path]:
+    """The year's decision files by number."""
     folder = workspace.decisions_dir(year)
-    numbers = [int(m.group(1)) for p in folder.glob("*.yaml") if (m := _FILE.fullmatch(p.name))]
-    return f"{year}-{max(numbers, default=0) + 1:04d}"
+    return {int(m.group(1)): p for p in folder.glob("*.yaml") if (m := _FILE.fullmatch(p.name))}
+
+
+def next_id(workspace: Workspace, year: int) -> str:
+    return f"{year}-{max(decision_numbers(workspace, year), default=0) + 1:04d}"
 
 
 def decision_file(workspace: Workspace, decision: Decision) -> Path:

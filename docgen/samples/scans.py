@@ -9,24 +9,20 @@ import functools
 import io
 import math
 import random
-import subprocess
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from docgen.tools.run import run
+
 
 @functools.cache
 def font_file(family: str) -> tuple[str, int]:
     """The font file and face index fontconfig picks for `family` (as LibreOffice would): no path is
     assumed, so another distribution's font layout works too."""
-    try:
-        found = subprocess.run(
-            ["fc-match", "-f", "%{file}\n%{index}", family], capture_output=True, text=True, check=True, timeout=30
-        ).stdout.split("\n")
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise RuntimeError(f"fc-match could not find the font {family!r} ({exc}); install fontconfig") from exc
+    found = run(["fc-match", "-f", "%{file}\n%{index}", family], timeout=30).stdout.split("\n")
     return found[0], int(found[1] or 0)
 
 

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from archive import Archive, SealedYear, write_all_atomically, writer_lock
-from docgen.cycle.journal import Decision, Step, load_decisions, next_id, now, write_decision
+from docgen.cycle.integrity import catch_up_head, check_journal, link_to_last, sha256_bytes, write_head
+from docgen.cycle.journal import Decision, Step, decision_years, load_decisions, next_id, now, write_decision
 from docgen.cycle.stages import stage
 from docgen.cycle.state import ApplicantState, Base, Standing, YearState, replay
 from docgen.documents.docnumber import DocNumber
 from docgen.documents.kinds import KINDS, BaseRef
 from docgen.documents.make import Request, compiled_template, render_docx, render_kind, template_path, with_pdfs
-from docgen.errors import BadInputError, did_you_mean
+from docgen.errors import BadInputError, JournalBroken, did_you_mean
 from docgen.evidence import open_archive
 from docgen.policy import Policy
 from docgen.policy_registry import load_policy
@@ -53,8 +54,14 @@ class Cycle:
     standing: Standing
 
     @classmethod
-    def load(cls, workspace: Workspace) -> Cycle:
+    def load(cls, workspace: Workspace, *, check: bool = True) -> Cycle:
+        """The programme and the journal replayed; the journal's integrity checked first unless `check`
+        is False (the caller then says on every screen that it was not)."""
         policy = load_policy(workspace.settings.policy, workspace)
+        if check:
+            breaks = check_journal(workspace)
+            if breaks:
+                raise JournalBroken(breaks)
         return cls(workspace, policy, replay(load_decisions(workspace), policy.has_preliminary_review))
 
     def year(self, year: int) -> YearState:
@@ -78,6 +85,8 @@ class Cycle:
 def locked(workspace: Workspace) -> Iterator[Cycle]:
     """One step at a time per workspace; the journal is read inside the lock."""
     with writer_lock(workspace.decisions_dir()):
+        for year in decision_years(workspace):
+            catch_up_head(workspace, year)
         yield Cycle.load(workspace)
 
 
@@ -132,12 +141,30 @@ def record(
             "id": next_id(cycle.workspace, year),
             "recorded_at": now(),
             "documents": [str(path.relative_to(root)) for path, _ in rendered],
+            "document_hashes": {
+                str(path.relative_to(root)): sha256_bytes(data) for path, data in [*extra_files, *rendered]
+            },
+            "previous": link_to_last(cycle.workspace, year),
             **decision,
         }
     )
+    refuse_taken(cycle, made)
+    twice = sorted({d for d in made.documents if made.documents.count(d) > 1})
+    if twice:
+        raise BadInputError(f"{twice[0]}: two documents of this step would have the same name; nothing was written")
     write_all_atomically([*extra_files, *rendered])
-    write_decision(cycle.workspace, made)
+    write_head(cycle.workspace, write_decision(cycle.workspace, made))
     return StepResult(made, [path for path, _ in rendered])
+
+
+def refuse_taken(cycle: Cycle, made: Decision) -> None:
+    """A document may be written again only by a decision of the same step for the same unit (a revision,
+    or the year's table that each opinion renews); never over another unit's or another step's file."""
+    for earlier in cycle.standing.decisions:
+        for document in set(earlier.documents) & set(made.documents):
+            if earlier.step != made.step or (earlier.applicant != made.applicant and stage(made.step).per_unit):
+                owner = f"{earlier.id} ({earlier.step.value}, {earlier.unit or earlier.year})"
+                raise BadInputError(f"{document}: belongs to decision {owner}; not replaced: nothing was written")
 
 
 def applicants_source(cycle: Cycle, year: int) -> Path:

@@ -79,7 +79,9 @@ def assess(
         data = AssessmentDocData.model_validate(
             {"doc_number": number, "date": signed.date, field_name: result_file.name}
         )
-        out = cycle.out(year, Step.assessment, f"考核结果-{safe_filename(base.unit)}-{safe_filename(period)}.docx")
+        out = cycle.out(
+            year, Step.assessment, f"考核结果-{safe_filename(base.unit)}-{base.code}-{safe_filename(period)}.docx"
+        )
         docs = render(cycle, "assessment", data, out, source=result_file)
         details.update(period=period, passing=passing, doc_number=number, input=str(kept.relative_to(workspace.root)))
         return record(
@@ -156,7 +158,7 @@ def revoke(
             details=facts,
         )
         year = signed.date.year
-        out = cycle.out(year, Step.revocation, f"撤销通知-{safe_filename(base.unit)}.docx")
+        out = cycle.out(year, Step.revocation, f"撤销通知-{safe_filename(base.unit)}-{base.code}.docx")
         docs = render(cycle, "revocation", data, out, source=applicants_source(cycle, base.year))
         return record(
             cycle,

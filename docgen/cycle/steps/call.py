@@ -105,7 +105,7 @@ def receive(
         if previous is not None and target.is_file():
             kept = cycle.applicants_dir(year) / "history" / f"{applicant.credit_code}.{previous.received.id}.yaml"
             extra.append((kept, target.read_bytes()))
-        form = cycle.out(year, Step.receive, f"申报表-{safe_filename(applicant.name)}.docx")
+        form = cycle.out(year, Step.receive, f"申报表-{safe_filename(applicant.name)}-{applicant.credit_code}.docx")
         form_doc = render_context(cycle, "form", KINDS["form"].context(applicant, cycle.policy), form)
         archived, more = _ingest(cycle, year, applicant, files, jobs, progress)
         result = record(
