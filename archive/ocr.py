@@ -29,11 +29,8 @@ import os
 import re
 import subprocess
 import sys
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pikepdf
 
 from archive.errors import BadInput, EngineMissing, OcrFailed
 from archive.ppocr import THREADS_ENV
@@ -132,23 +129,6 @@ def ocrmypdf_command(languages: str, sidecar: Path, seconds_per_page: float, eng
         "--tesseract-timeout",
         str(int(seconds_per_page)),
     ]
-
-
-def without_forms(source: Path, target: Path) -> bool:
-    """Copy `source` to `target` with annotations flattened and the interactive form removed.
-
-    Returns False (and writes nothing) when the PDF has no form.
-    """
-    with pikepdf.open(source) as pdf, warnings.catch_warnings():
-        # pikepdf warns that widgets will be orphaned from the form: removing the form is the point
-        warnings.simplefilter("ignore")
-        if "/AcroForm" not in pdf.Root:
-            return False
-        pdf.flatten_annotations("all")
-        if "/AcroForm" in pdf.Root:  # flattening removes it when every field had an appearance
-            del pdf.Root.AcroForm
-        pdf.save(target)
-    return True
 
 
 def run_ocr(

@@ -67,6 +67,7 @@ class ItemRecord(BaseModel):
     page_quality: list[PageQuality] = []  # one per page; empty in records made before it was measured
     ingested_at: str
     notes: list[str] = []
+    removed_from_copy: list[str] = []  # scripts, actions, attachments, forms the archive copy lost
 
     def pages_to_review(self) -> list[PageQuality]:
         return [q for q in self.page_quality if q.status != "ok"]

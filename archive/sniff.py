@@ -7,6 +7,7 @@ truncated or damaged PDFs, images too large to decode safely (decompression bomb
 
 from __future__ import annotations
 
+import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +35,17 @@ class Identified:
         return MEDIA_TYPES[self.kind]
 
 
-def identify(path: Path) -> Identified:
-    """Raise RejectedFile with the reason, or say what the file is."""
+def identify(path: Path, *, follow_link: bool = False) -> Identified:
+    """Raise RejectedFile with the reason, or say what the file is. A symbolic link is refused unless
+    `follow_link` (a link named on the command line), and then only when it leads to a regular file."""
+    if path.is_symlink():
+        if not follow_link:
+            raise RejectedFile(f"{path}: a symbolic link inside an evidence folder; put the file itself there")
+        if not path.resolve().is_file():
+            raise RejectedFile(f"{path}: a symbolic link to something that is not a regular file")
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise RejectedFile(f"{path}: not a regular file (a device, a pipe or a socket)")
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(1024)
@@ -58,9 +67,18 @@ def identify(path: Path) -> Identified:
 def _unsupported(path: Path, head: bytes) -> Identified:
     suffix = path.suffix.lower()
     if suffix in (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"):
-        shown = head[:16].decode("utf-8", "replace").strip() or head[:8].hex()
-        raise RejectedFile(f"{path}: named {suffix} but its contents are not ({shown!r}...); supported: {SUPPORTED}")
+        what = "text" if _looks_like_text(head) else "binary data of another kind"
+        raise RejectedFile(f"{path}: named {suffix} but its contents are not (it holds {what}); supported: {SUPPORTED}")
     raise RejectedFile(f"{path}: unsupported type {suffix or '(no extension)'}; supported: {SUPPORTED}")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Whether a file starts like text; said instead of showing its bytes, which may be anyone's secret."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\0" not in head
 
 
 def _check_pdf(path: Path) -> Identified:

@@ -42,6 +42,7 @@ from archive.codes import ArchivalCode, Fonds
 from archive.convert import image_to_pdf
 from archive.errors import BadInput, OcrFailed, RejectedFile, SealedYear
 from archive.files import safe_filename, write_all_atomically
+from archive.inert import inert_copy
 from archive.lock import writer_lock
 from archive.ocr import (
     DEFAULT_ENGINE,
@@ -49,7 +50,6 @@ from archive.ocr import (
     check_reader,
     run_ocr,
     versions,
-    without_forms,
 )
 from archive.quality import PageQuality, judge
 from archive.record import RECORD_FILE, ArchiveCopy, ItemRecord, OcrInfo, OriginalFile, checksum_files, sha256_of
@@ -142,6 +142,7 @@ class _Prepared:
     pdfa: bool = False
     notes: list[str] = field(default_factory=list)
     quality: list[PageQuality] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # what the archive copy lost (archive/inert.py)
 
 
 class Archive:
@@ -197,6 +198,7 @@ class Archive:
         evidence = self.fonds.kind(options.evidence_type)
         if not options.applicant.strip():
             raise BadInput("--applicant: give a unit name or a credit code")
+        named = {Path(p) for p in paths}
         files = expand(paths)
         check_reader(options.engine, options.languages)
         started = dt.datetime.now()
@@ -217,7 +219,7 @@ class Archive:
             todo: list[tuple[Path, Identified, str]] = []
             for path in files:
                 try:
-                    identified = identify(path)
+                    identified = identify(path, follow_link=path in named)
                     digest = sha256_of(path)
                 except RejectedFile as exc:
                     summary.results.append(FileResult(path, "failed", exc.message))
@@ -260,6 +262,8 @@ class Archive:
                 raise RejectedFile(f"{source}: changed while being read; try again")
             if identified.repaired:
                 item.notes.append("the PDF was damaged and repaired for OCR; the original is kept as received")
+            if source.is_symlink():
+                item.notes.append(f"given as a symbolic link to {source.resolve()}: the file it leads to was archived")
             self._ocr(original, item, options)
         except RejectedFile as exc:
             item.status, item.notes = "failed", [exc.message]
@@ -280,9 +284,10 @@ class Archive:
         if item.identified.kind != "pdf":
             source = work / "input.pdf"
             image_to_pdf(original, source)
-        elif without_forms(original, work / "flat.pdf"):
-            source = work / "flat.pdf"
-            item.notes.append("form fields and signatures are flattened in the copy; the original keeps them")
+        elif removed := inert_copy(original, work / "inert.pdf"):
+            source = work / "inert.pdf"
+            item.removed = removed
+            item.notes.append(f"removed from the archive copy (the original keeps them): {'; '.join(removed)}")
         sidecar = work / "sidecar.txt"
         copy = item.staging / "archive.pdf"
         try:
@@ -362,6 +367,7 @@ class Archive:
             page_quality=item.quality,
             ingested_at=_now(),
             notes=item.notes,
+            removed_from_copy=item.removed,
         )
         record.write(item.staging)
         _fsync_tree(item.staging)
@@ -689,15 +695,18 @@ def _exchange(a: Path, b: Path) -> None:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and every file below folders named (hidden files skipped), in a stable order."""
+    """Files named, and every file (and symbolic link) below folders named, hidden ones skipped, in a stable order."""
     files: list[Path] = []
     for path in paths:
         path = Path(path)
+        if path.is_symlink() and path.is_dir():
+            raise BadInput(f"{path}: a symbolic link to a folder; give the folder itself")
         if path.is_dir():
             files += sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                if (p.is_file() or p.is_symlink())
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.exists():
             files.append(path)

@@ -150,9 +150,10 @@ def _check_evidence(cycle: Cycle, evidence: Evidence) -> list[tuple[str, list[Pa
         files = expand(paths)
         if not files:
             raise BadInputError(f"--evidence {type_id}: no files in {', '.join(map(str, paths))}")
+        named = {Path(p) for p in paths}
         for path in files:
             try:
-                identify(path)
+                identify(path, follow_link=path in named)
             except RejectedFile as exc:
                 raise BadInputError(f"--evidence {type_id}: {exc.message}") from None
         checked.append((type_id, files))
