@@ -32,12 +32,24 @@ def write_all_atomically(files: Iterable[tuple[Path, bytes]]) -> None:
             tmp.unlink(missing_ok=True)
 
 
+MAX_NAME_BYTES = 120  # of UTF-8 for the part a user names: file systems allow 255 per name, docgen adds the rest
+
+_UNSAFE = re.compile('[\\\\/:*?"<>|\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
+
+
 def safe_filename(name: str, limit: int = 100) -> str:
     """A user-given name made safe as one file name inside a folder.
 
-    No separators, no control characters, no leading dots (so no '..' and no hidden files),
-    NFC-normalised, at most `limit` characters.
+    No separators, no control, zero-width or bidirectional characters, no leading dots (so no '..'
+    and no hidden files), NFC-normalised, at most `limit` characters and MAX_NAME_BYTES of UTF-8
+    (a long name is shortened before its extension, which is kept).
     """
-    cleaned = unicodedata.normalize("NFC", name)
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", cleaned).strip().lstrip(".").strip()
-    return cleaned[:limit] or "unnamed"
+    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip().lstrip(".").strip()
+    stem, dot, suffix = cleaned.rpartition(".")
+    if not dot or not stem or len(suffix) > 8:
+        stem, suffix = cleaned, ""
+    ending = f".{suffix}" if suffix else ""
+    stem = stem[: max(1, limit - len(ending))]
+    while stem and len((stem + ending).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem + ending) if stem else "unnamed"

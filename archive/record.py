@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from archive.errors import BadInput
 from archive.quality import PageQuality
 
 RECORD_FILE = "record.json"
@@ -82,7 +83,16 @@ class ItemRecord(BaseModel):
 
     @classmethod
     def read(cls, folder: Path) -> ItemRecord:
-        return cls.model_validate_json((folder / RECORD_FILE).read_text(encoding="utf-8"))
+        """The record of an archived document; a damaged one is bad input naming the file, not a crash."""
+        path = folder / RECORD_FILE
+        try:
+            return cls.model_validate_json(path.read_bytes())
+        except (OSError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+            reason = type(exc).__name__ if not isinstance(exc, OSError) else exc.strerror
+            raise BadInput(
+                f"{path}: damaged record ({reason}); restore it from the year's export or a backup "
+                "('docgen archive verify' lists what else differs)"
+            ) from None
 
 
 def sha256_of(path: Path) -> str:

@@ -445,7 +445,7 @@ class Archive:
             old_folder, new_folder = self.applicant_folder(old), self.applicant_folder(new)
             finished = self._finish_relink()  # an earlier relink cut short: this one may be its re-run
             self._recover()
-            found = [(f, r) for f, r in self.records() if r.applicant_folder == old_folder]
+            found = [(f, r) for f, r in self.records() if old_folder == r.applicant_folder or old == r.applicant]
             if not found and (done := [r for was, r in finished if was == old_folder and r.applicant == new]):
                 return done
             if not found:

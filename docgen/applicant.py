@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, field_validator
 
 from docgen import credit_code
-from docgen.datafiles import Strict, load_model
+from docgen.datafiles import Area, Count, Line, Name, Strict, Years, Yuan, load_model
 
 
 class ApplicantKind(StrEnum):
@@ -69,23 +69,23 @@ Identifier = Annotated[str, BeforeValidator(_text_or_number), Field(min_length=1
 
 
 class Contact(Strict):
-    name: str = Field(min_length=1)
+    name: Name
     phone: Identifier
 
 
 class Site(Strict):
     """实训场地: 建筑面积 and whether the unit owns it (自有, 不含租赁)."""
 
-    area_m2: Decimal = Field(ge=0)
+    area_m2: Area
     owned: bool
     fire_ventilation_lighting_temperature: bool | None = None  # 消防、通风、照明、控温 in place
 
 
 class Equipment(Strict):
-    name: str = Field(min_length=1)
+    name: Name
     model: Identifier | None = None
-    quantity: int = Field(ge=1)
-    unit_price_yuan: Decimal = Field(ge=0)
+    quantity: int = Field(ge=1, le=100_000)
+    unit_price_yuan: Yuan
     owned: bool = True
 
     @property
@@ -94,7 +94,7 @@ class Equipment(Strict):
 
 
 class Teacher(Strict):
-    name: str = Field(min_length=1)
+    name: Name
     qualification: Qualification | None = None
     title: Title = Title.none
     certificate_no: Identifier | None = None
@@ -104,8 +104,8 @@ class Teacher(Strict):
 class Project(Strict):
     """实训项目."""
 
-    name: str = Field(min_length=1)
-    occupation: str = Field(min_length=1)  # 职业(工种)
+    name: Name
+    occupation: Line  # 职业(工种)
     equipment: list[Equipment] = Field(default_factory=list)
     teachers: list[Teacher] = Field(default_factory=list)
 
@@ -115,19 +115,19 @@ class Project(Strict):
 
 
 class Applicant(Strict):
-    name: str = Field(min_length=1)
+    name: Name
     credit_code: Identifier
     kind: ApplicantKind
-    district: str = Field(min_length=1)
-    address: str = Field(min_length=1)
+    district: Name
+    address: Line
     contact: Contact
     legal_person: bool = True  # 具有独立法人资格
     site: Site
-    experience_years: Decimal = Field(ge=0)  # years of 高级工-and-above training already run
+    experience_years: Years  # years of 高级工-and-above training already run
     projects: list[Project] = Field(min_length=1)
-    trainees_last_year: int | None = Field(default=None, ge=0)
-    certified_last_year: int | None = Field(default=None, ge=0)
-    full_time_managers: int | None = Field(default=None, ge=0)
+    trainees_last_year: Count | None = None
+    certified_last_year: Count | None = None
+    full_time_managers: Count | None = None
 
     @field_validator("credit_code")
     @classmethod

@@ -17,17 +17,17 @@ from typing import Any
 
 from pydantic import Field
 
-from docgen.datafiles import Strict, load_model
+from docgen.datafiles import Name, Points, Strict, load_model
 from docgen.errors import BadInputError, did_you_mean, located
 from docgen.policy import AssessmentScheme, Dimension, Grade, Part, Policy
 
 
 class AssessmentSheet(Strict):
-    base: str = Field(min_length=1)
+    base: Name
     credit_code: str | None = None
     policy: str | None = None
     period: str | None = None  # e.g. 2024-2025
-    points: dict[str, Decimal] = Field(default_factory=dict)  # dimension id or name -> points
+    points: dict[str, Points] = Field(default_factory=dict)  # dimension id or name -> points
     direct_fail: list[str] = Field(default_factory=list)  # direct-fail condition ids
     assessors: list[str] = Field(default_factory=list)
 

@@ -12,19 +12,53 @@ through `load_model`, so every such file gets the same guarantees:
 
 from __future__ import annotations
 
+import re
 import types
 import typing
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from docgen.errors import BadInputError, did_you_mean, located
 
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024
+MAX_EXPANDED_VALUES = 1_000_000  # far above any real data file
+MAX_NESTING = 200  # deeper than any docgen file; PyYAML would recurse until Python gives up
+
+# Characters that print as nothing or reorder what follows: control characters, zero-width and
+# bidirectional marks (U+202E turns '公司.exe' into what reads as 'exe.司公'), the BOM.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c]")
+
+
+def _plain_text(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"{len(value)} characters; at most {limit}")
+        hidden = _HIDDEN.search(value)
+        if hidden:
+            raise ValueError(
+                f"holds the invisible or control character U+{ord(hidden.group()):04X} at character "
+                f"{hidden.start() + 1}; type the text again without it"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+# One line of plain text: a unit's, a person's or a project's name (Name), an address or occupation (Line).
+Name = Annotated[str, Field(min_length=1), _plain_text(100)]
+Line = Annotated[str, Field(min_length=1), _plain_text(200)]
+# Figures with the range a real one falls in, so that 1e999999999 is refused, never computed with.
+Area = Annotated[Decimal, Field(ge=0, le=10_000_000)]  # m², up to 10 km²
+Yuan = Annotated[Decimal, Field(ge=0, le=100_000_000_000)]  # up to 1,000 亿元
+Years = Annotated[Decimal, Field(ge=0, le=200)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Points = Annotated[Decimal, Field(ge=0, le=1000)]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -94,6 +128,8 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_DATA_FILE_BYTES) -> tuple[dict
         data = loader.construct_document(node) if node is not None else None
     except ConstructorError as exc:
         raise BadInputError(located(path, _line(exc.problem_mark), _tag_message(exc))) from None
+    except RecursionError:
+        raise BadInputError(located(path, "", f"nested more than {MAX_NESTING} levels deep")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -103,7 +139,25 @@ def read_yaml(path: Path, *, max_bytes: int = MAX_DATA_FILE_BYTES) -> tuple[dict
     if not isinstance(data, dict) or node is None:
         kind = "empty" if data is None else type(data).__name__
         raise BadInputError(located(path, "", f"expected a mapping of keys to values at the top, got {kind}"))
+    if _expanded_size(node, {}) > MAX_EXPANDED_VALUES:
+        raise BadInputError(
+            located(path, "", f"its aliases (*name) expand to more than {MAX_EXPANDED_VALUES:,} values; write them out")
+        )
     return data, node
+
+
+def _expanded_size(node: Node, seen: dict[int, int]) -> int:
+    """How many values the document holds once every alias is expanded (a 'billion laughs' file
+    is a few lines that expand to billions); each node counted once, then reused."""
+    if id(node) in seen:
+        return seen[id(node)]
+    size = 1
+    if isinstance(node, SequenceNode):
+        size += sum(_expanded_size(child, seen) for child in node.value)
+    elif isinstance(node, MappingNode):
+        size += sum(_expanded_size(k, seen) + _expanded_size(v, seen) for k, v in node.value)
+    seen[id(node)] = size
+    return size
 
 
 def _line(mark: Any) -> str:
@@ -180,7 +234,8 @@ def _message(error: Any, model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
         bound = next(iter(ctx.values()), "")
-        return f"must be {sign} {bound}, got {value}"
+        shown = str(value) if len(str(value)) <= 30 else f"{str(value)[:12]}… ({len(str(value))} digits)"
+        return f"must be {sign} {bound}, got {shown}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"expected a whole number, got {value!r}"
     if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):

@@ -45,7 +45,7 @@ class AtLeast(Strict):
 
     check: Literal["at_least"]
     field: str
-    min: Decimal
+    min: Decimal = Field(ge=0)
     unit: str = ""
     label: str
     effect: Effect = Effect.required
@@ -171,13 +171,22 @@ class Dimension(Strict):
 
 class Part(Strict):
     name: str
-    max_points: Decimal = Field(gt=0)
+    max_points: Decimal = Field(gt=0, le=1000)
     dimensions: list[Dimension] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _dimensions_add_up(self) -> Part:
+        total = sum((d.max_points for d in self.dimensions), Decimal(0))
+        if total != self.max_points:
+            raise ValueError(
+                f"{self.name}: max_points is {self.max_points} but its dimensions add up to {total}; make them agree"
+            )
+        return self
 
 
 class Grade(Strict):
     name: str
-    min_points: Decimal | None = None  # None: below every other band
+    min_points: Decimal | None = Field(default=None, ge=0)  # None: below every other band
     passing: bool = True
 
 

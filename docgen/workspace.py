@@ -26,6 +26,8 @@ class WorkspaceSettings(Strict):
     policy: str = Field(min_length=1)  # a built-in policy id or one in the workspace's policies/
     title: str | None = None
     ocr_engine: Literal["ppocr", "tesseract"] = "ppocr"  # what reads evidence unless --ocr-engine says otherwise
+    render_seconds: float = Field(default=10, gt=0, le=600)  # one document's render, then it is stopped
+    render_xml_mb: float = Field(default=50, gt=0, le=1000)  # text one document's render may produce
 
 
 @dataclass(frozen=True)

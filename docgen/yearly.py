@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from docgen.datafiles import Strict, load_model
+from docgen.datafiles import Count, Strict, load_model
 from docgen.errors import BadInputError, did_you_mean, located
 from docgen.policy import Policy, YearlyDuty
 from docgen.verdict import Finding, Verdict, combine
@@ -24,8 +24,8 @@ class YearlyReport(Strict):
     credit_code: str | None = None
     policy: str | None = None
     year: int = Field(ge=2000, le=2100)
-    trainees: int = Field(ge=0)  # 培训高技能人才人数
-    certified: int = Field(ge=0)  # 取得职业资格证书（职业技能等级证书）人数
+    trainees: Count  # 培训高技能人才人数
+    certified: Count  # 取得职业资格证书（职业技能等级证书）人数
     reports: dict[str, bool] = Field(default_factory=dict)  # report id -> submitted
 
     @field_validator("certified")

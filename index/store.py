@@ -13,12 +13,14 @@ repairs. Readers keep working while an ingest writes.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import uuid
-from collections.abc import Collection, Iterable, Iterator
+import warnings
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh import formats
@@ -28,9 +30,10 @@ from whoosh.searching import Searcher
 
 from index._postings import EMPTY, column, term_docs
 from index.analysis import GramTokenizer, searchable, searchable_with_origin
-from index.errors import IndexUnusable
+from index.errors import IndexUnusable, SearchError
 from index.query import Parsed, excluded_grams, matches, needs_check, parse, positive_grams
 
+T = TypeVar("T")
 BATCH = 20000  # pages per commit: Whoosh sorts a commit's postings in Python, one huge commit is slower
 WRITER_MB = 1024  # per writer process; see _add
 CHECK_BUDGET = 400  # candidates checked against their text (about 40 µs each) before a count is "at least"
@@ -143,10 +146,10 @@ class EvidenceIndex:
 
     def is_outdated(self) -> bool:
         """An index made by an earlier docgen, with other fields: searching it would find nothing."""
-        return self.exists() and set(self._open().schema.names()) != set(schema().names())
+        return self._guarded(lambda: self.exists() and set(self._open().schema.names()) != set(schema().names()))
 
     def keys(self) -> set[str]:
-        return set(self._filed())
+        return set(self._guarded(self._filed))
 
     def _filed(self) -> dict[str, tuple[str, str, str]]:
         """key -> where the page is filed (applicant, applicant folder, path), for every indexed page."""
@@ -161,9 +164,12 @@ class EvidenceIndex:
         filed elsewhere since (a unit's documents moved under its credit code). An index made by an
         earlier docgen is rebuilt from `pages` (then every page counts as added)."""
         wanted = {page.key: page for page in pages}
-        if self.is_outdated():
+        try:
+            if self.is_outdated():
+                return self.rebuild(wanted.values()), 0
+            filed = self._guarded(self._filed)
+        except IndexUnusable:  # damaged: made again from the archive, which the caller just gave
             return self.rebuild(wanted.values()), 0
-        filed = self._filed()
         indexed = set(filed)
         have = {
             key
@@ -256,6 +262,36 @@ class EvidenceIndex:
         """The pages whose searchable text holds the query, in filing order: hits `offset` to
         `offset + limit`, and the count (exact unless that needs over CHECK_BUDGET text checks)."""
         parsed = parse(text)
+        return self._guarded(lambda: self._search(parsed, year, applicant, type_, limit, offset))
+
+    def _guarded(self, read: Callable[[], T]) -> T:
+        """`read()`, with Whoosh's own errors on damaged files (EOFError, IndexError, struct errors ...)
+        said as what to do. Whoosh leaves the damaged file open: it is let go quietly here."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                return read()
+            except SearchError:
+                raise
+            except Exception as exc:
+                failure = type(exc).__name__
+                exc.__traceback__ = None  # its frames hold the open file
+            self.close()
+            gc.collect()
+        raise IndexUnusable(
+            f"{self.folder}: the search index is damaged ({failure}); run 'docgen index rebuild' "
+            "(it is made from the archive, which is not affected)"
+        )
+
+    def _search(
+        self,
+        parsed: Parsed,
+        year: int | None,
+        applicant: str | Collection[str] | None,
+        type_: str | None,
+        limit: int,
+        offset: int,
+    ) -> Results:
         searcher = self.searcher()
         found = self._candidates(searcher, parsed, year, applicant, type_)
         if not needs_check(parsed):

@@ -8,7 +8,7 @@ import click
 
 from docgen.cli import State, cli, pass_state
 from docgen.documents.kinds import KINDS
-from docgen.documents.make import Request, check_template, make, render_any, template_path
+from docgen.documents.make import Request, check_template, limits_for, make, render_any, template_path
 from docgen.errors import BadInputError
 
 _KIND_LIST = "\n".join(f"  {name:<13} {kind.title}" for name, kind in KINDS.items())
@@ -88,16 +88,18 @@ def make_cmd(
 @click.argument("template", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="The .docx to write.")
-def render_cmd(template: Path, data: Path, out: Path) -> None:
+@pass_state
+def render_cmd(state: State, template: Path, data: Path, out: Path) -> None:
     """Render any docxtpl template with any YAML data, for one-off documents.
 
-    The template runs sandboxed; an undefined name is an error, never a blank.
+    The template runs sandboxed and under the workspace's limits (render_seconds, render_xml_mb in
+    docgen.yaml; 10 s and 50 MB otherwise); an undefined name is an error, never a blank.
 
     \b
     Example:
       docgen render my-letter.docx letter-data.yaml -o letter.docx
     """
-    click.echo(f"wrote {render_any(template, data, out)}")
+    click.echo(f"wrote {render_any(template, data, out, limits_for(state.workspace))}")
 
 
 @cli.group("templates")

@@ -8,32 +8,36 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from docgen.documents.engine import CompiledTemplate, compile_template, render
+from docgen.documents.engine import DEFAULT_LIMITS, CompiledTemplate, RenderLimits, compile_template, render
 from docgen.documents.layout import apply as layout
 
 _worker_template: CompiledTemplate | None = None
+_worker_limits = DEFAULT_LIMITS
 
 
-def _init(path: str) -> None:
-    global _worker_template
+def _init(path: str, limits: RenderLimits) -> None:
+    global _worker_template, _worker_limits
     _worker_template = compile_template(Path(path))
+    _worker_limits = limits
 
 
 def _render_one(context: dict[str, Any]) -> bytes:
     assert _worker_template is not None
-    return render(_worker_template, context, post=layout)
+    return render(_worker_template, context, post=layout, limits=_worker_limits)
 
 
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def render_many(template: Path, contexts: Sequence[dict[str, Any]], jobs: int | None = None) -> list[bytes]:
-    """Render every context with `template`; results in the same order."""
+def render_many(
+    template: Path, contexts: Sequence[dict[str, Any]], jobs: int | None = None, limits: RenderLimits = DEFAULT_LIMITS
+) -> list[bytes]:
+    """Render every context with `template`, each under `limits`; results in the same order."""
     jobs = jobs or default_jobs()
     if jobs == 1 or len(contexts) < 8:
         compiled = compile_template(template)
-        return [render(compiled, ctx, post=layout) for ctx in contexts]
+        return [render(compiled, ctx, post=layout, limits=limits) for ctx in contexts]
     chunk = max(1, len(contexts) // (jobs * 4))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(template),)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(template), limits)) as pool:
         return list(pool.map(_render_one, contexts, chunksize=chunk))

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_PATTERN = re.compile(r"^(?P<code>[^\s〔〕\[\]【】()（）]+)〔(?P<year>\d{4})〕(?P<number>[1-9]\d*)号$")
+_PATTERN = re.compile(r"^(?P<code>[\u4e00-\u9fff]{1,12})〔(?P<year>\d{4})〕(?P<number>[1-9]\d{0,4})号$")
+_CODE = re.compile(r"^[\u4e00-\u9fff]{1,12}$")
 _WRONG_BRACKETS = re.compile(r"[\[【(（]\s*(\d{2,4})\s*[\]】)）]")
 
 
@@ -39,7 +40,10 @@ class DocNumber:
             raise ValueError(f"'{text}': the number has no leading zeros")
         if re.search(r"〔\d{2}〕", text):
             raise ValueError(f"'{text}': write the full year, e.g. 〔2021〕")
-        raise ValueError(f"'{text}' is not a 发文字号 like 昆人社发〔2021〕67号")
+        code = text.split("〔", 1)[0]
+        if "〔" in text and not _CODE.match(code):
+            raise ValueError(f"'{text[:40]}': the 机关代字 before 〔 is 1-12 Chinese characters, e.g. 昆人社发")
+        raise ValueError(f"'{text[:40]}' is not a 发文字号 like 昆人社发〔2021〕67号")
 
 
 def chinese_date(day: date) -> str:

@@ -10,15 +10,20 @@ result matches docxtpl's for every built-in template.
 
 Clerks edit templates, so Jinja runs sandboxed (no `''.__class__.__mro__`), undefined names are
 errors rather than blanks, and values are XML-escaped (a unit named A&B <C> prints literally).
+A render also runs under limits (RenderLimits: seconds and XML bytes, checked as the output is
+produced, on every call, every 1,000 steps of a range and before a large string or list is made),
+so a template cannot hang or exhaust the machine; include, import and extends are refused.
 """
 
 from __future__ import annotations
 
+import contextvars
 import io
 import re
+import time
 import traceback
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +45,96 @@ class TemplateError(BadInputError):
     """A template cannot be compiled or rendered; the message says where in the document."""
 
 
+@dataclass(frozen=True)
+class RenderLimits:
+    """What one render may take: wall-clock seconds and bytes of XML produced (workspace settings
+    render_seconds and render_xml_mb; a real document takes well under 1 s and 1 MB)."""
+
+    seconds: float = 10.0
+    xml_bytes: int = 50 * 2**20
+
+
+DEFAULT_LIMITS = RenderLimits()
+MAX_RANGE = 100_000  # items of one range() in a template
+MAX_POWER = 1_000  # exponent of ** in a template
+
+
+class RenderLimitReached(Exception):
+    """Raised inside a render that went past its limits; the render stops and nothing is written."""
+
+
+@dataclass
+class _Budget:
+    limits: RenderLimits
+    deadline: float
+    produced: int = 0
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise RenderLimitReached(
+                f"the template ran longer than {self.limits.seconds:g} s and was stopped (a loop too large?)"
+            )
+
+    def spend(self, size: int) -> None:
+        self.produced += size
+        if self.produced > self.limits.xml_bytes:
+            raise RenderLimitReached(
+                f"the template produced more than {self.limits.xml_bytes / 2**20:g} MB of text and was stopped"
+            )
+
+
+_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("render_budget", default=None)
+
+
+def _tick() -> None:
+    budget = _budget.get()
+    if budget is not None:
+        budget.tick()
+
+
+def _range(*args: int) -> Iterator[int]:
+    """range() for templates: at most MAX_RANGE items, the clock checked as it goes."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise RenderLimitReached(f"range() of {len(numbers)} items; templates may count to {MAX_RANGE}")
+    for i, n in enumerate(numbers):
+        if i % 1000 == 0:
+            _tick()
+        yield n
+
+
+class _LimitedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with the clock checked on every call and big products refused before they are made."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        _tick()
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER:
+            raise RenderLimitReached(f"a power of {right}; templates may raise to {MAX_POWER}")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int):
+                    budget = _budget.get()
+                    cap = budget.limits.xml_bytes if budget else DEFAULT_LIMITS.xml_bytes
+                    if len(seq) * times > cap:
+                        raise RenderLimitReached(
+                            f"a text or list of {len(seq) * times:,} items; too large for a document"
+                        )
+        return super().call_binop(context, operator, left, right)
+
+    def call(self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _tick()
+        return super().call(__context, __obj, *args, **kwargs)
+
+
 def jinja_environment() -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env = _LimitedSandbox(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    env.globals["range"] = _range
+    return env
+
+
+_REFUSED_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
 def _docxtpl() -> DocxTemplate:
@@ -88,34 +181,69 @@ def compile_template(path: Path, env: jinja2.Environment | None = None) -> Compi
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", helper.patch_xml(xml))
         template.sources[name] = source
         try:
+            for node in env.parse(source).find_all(_REFUSED_NODES):
+                tag = type(node).__name__.lower().replace("fromimport", "from ... import")
+                raise TemplateError(
+                    f"{path}: {locate(source, node.lineno, name)}: {{% {tag} %}} is not allowed in a docgen template; "
+                    "put the text in this template"
+                )
             template.compiled[name] = env.from_string(source)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{path}: {locate(source, exc.lineno, name)}: {exc.message}") from None
     return template
 
 
-def render(template: CompiledTemplate, context: Mapping[str, Any], post: PostProcess | None = None) -> bytes:
-    """The rendered .docx as bytes."""
+def render(
+    template: CompiledTemplate,
+    context: Mapping[str, Any],
+    post: PostProcess | None = None,
+    limits: RenderLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """The rendered .docx as bytes; TemplateError (nothing else) when the template cannot be rendered."""
     helper = _docxtpl()
     rendered: dict[str, bytes] = {}
-    for name, compiled in template.compiled.items():
-        try:
-            xml = compiled.render(context)
-        except jinja2.TemplateError as exc:
-            line = _template_line(exc)
-            where = locate(template.sources[name], line, name) if line else name
-            raise TemplateError(f"{template.path}: {where}: {_describe(exc)}") from None
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        xml = helper.resolve_listing(xml)
-        if post is not None:
-            xml = post(name, xml)
-        rendered[name] = xml.encode("utf-8")
+    budget = _Budget(limits, time.monotonic() + limits.seconds)
+    token = _budget.set(budget)
+    try:
+        for name, compiled in template.compiled.items():
+            rendered[name] = _render_part(template, name, compiled, context, budget, helper, post)
+    finally:
+        _budget.reset(token)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in template.infos:
             zout.writestr(info, rendered.get(info.filename, template.blobs[info.filename]))
     return out.getvalue()
+
+
+def _render_part(
+    template: CompiledTemplate,
+    name: str,
+    compiled: jinja2.Template,
+    context: Mapping[str, Any],
+    budget: _Budget,
+    helper: DocxTemplate,
+    post: PostProcess | None,
+) -> bytes:
+    chunks = []
+    try:
+        for chunk in compiled.generate(context):
+            budget.spend(len(chunk))
+            budget.tick()
+            chunks.append(chunk)
+    except (jinja2.TemplateError, RenderLimitReached, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        line = _template_line(exc)
+        where = locate(template.sources[name], line, name) if line else name
+        raise TemplateError(f"{template.path}: {where}: {_describe(exc)}") from None
+    except (MemoryError, RecursionError) as exc:
+        too_much = f"the template needs more than a document may ({type(exc).__name__})"
+        raise TemplateError(f"{template.path}: {name}: {too_much}") from None
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", "".join(chunks))
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    xml = helper.resolve_listing(xml)
+    if post is not None:
+        xml = post(name, xml)
+    return xml.encode("utf-8")
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -126,7 +254,11 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-def _describe(exc: jinja2.TemplateError) -> str:
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, RenderLimitReached):
+        return str(exc)
+    if not isinstance(exc, jinja2.TemplateError):
+        return f"{type(exc).__name__}: {str(exc)[:120]}"
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"not allowed in a template: {exc.message}"
     if isinstance(exc, jinja2.UndefinedError):

@@ -13,7 +13,15 @@ from docgen.crosscheck.review import review_pages
 from docgen.datafiles import read_yaml
 from docgen.documents import layout
 from docgen.documents.batch import render_many
-from docgen.documents.engine import CompiledTemplate, TemplateError, compile_template, name_locations, render
+from docgen.documents.engine import (
+    DEFAULT_LIMITS,
+    CompiledTemplate,
+    RenderLimits,
+    TemplateError,
+    compile_template,
+    name_locations,
+    render,
+)
 from docgen.documents.kinds import KINDS, Kind, load_kind_data, worksheet_context_of
 from docgen.errors import BadInputError, did_you_mean
 from docgen.paths import project_folder
@@ -49,8 +57,16 @@ def compiled_template(path: Path) -> CompiledTemplate:
     return _compiled[key]
 
 
-def render_docx(template: CompiledTemplate, context: dict[str, Any]) -> bytes:
-    return render(template, context, post=layout.apply)
+def limits_for(workspace: Workspace | None) -> RenderLimits:
+    """The workspace's render limits (docgen.yaml: render_seconds, render_xml_mb), else the defaults."""
+    if workspace is None:
+        return DEFAULT_LIMITS
+    settings = workspace.settings
+    return RenderLimits(settings.render_seconds, int(settings.render_xml_mb * 2**20))
+
+
+def render_docx(template: CompiledTemplate, context: dict[str, Any], limits: RenderLimits = DEFAULT_LIMITS) -> bytes:
+    return render(template, context, post=layout.apply, limits=limits)
 
 
 @dataclass(frozen=True)
@@ -86,11 +102,12 @@ def render_kind(
     contexts = kind.context(data, policy, source=request.data, workspace=workspace, year=request.year)
     path = template_path(kind.name, workspace)
     outputs = _outputs(kind, request, contexts)
+    limits = limits_for(workspace)
     if len(outputs) > 1:
-        blobs = render_many(path, [ctx for _, ctx in outputs])
+        blobs = render_many(path, [ctx for _, ctx in outputs], limits=limits)
         return [(out, blob) for (out, _), blob in zip(outputs, blobs, strict=True)]
     template = compiled_template(path)
-    return [(out, render_docx(template, ctx)) for out, ctx in outputs]
+    return [(out, render_docx(template, ctx, limits)) for out, ctx in outputs]
 
 
 def _outputs(kind: Kind, request: Request, contexts: Any) -> list[tuple[Path, dict[str, Any]]]:
@@ -147,12 +164,12 @@ def export_pdfs(documents: list[Path]) -> list[Path]:
     return [path for path, _ in written]
 
 
-def render_any(template: Path, data: Path, out: Path) -> Path:
-    """Any docxtpl template with any YAML mapping, sandboxed, for one-off documents."""
+def render_any(template: Path, data: Path, out: Path, limits: RenderLimits = DEFAULT_LIMITS) -> Path:
+    """Any docxtpl template with any YAML mapping, sandboxed and limited, for one-off documents."""
     context, _ = read_yaml(data)
     compiled = compiled_template(template)
     written = _docx_path(out)
-    write_all_atomically([(written, render_docx(compiled, context))])
+    write_all_atomically([(written, render_docx(compiled, context, limits))])
     return written
 
 

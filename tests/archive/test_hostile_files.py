@@ -12,7 +12,7 @@ import pytest
 
 from docgen.samples.scans import CERTIFICATE_LINES, page_image, save_pdf
 from docgen.workspace import init_workspace
-from tests.conftest import run
+from tests.conftest import EXAMPLES, run
 
 pytestmark = pytest.mark.slow
 CODE = "91320583MA1KJ88011"
@@ -103,3 +103,31 @@ def test_a_link_named_on_the_command_line_is_followed_to_a_regular_file_only(tmp
     refused = run("-w", ws, "archive", "ingest", secret, *INGEST, "--new-applicant")
     assert refused.exit_code == 2 and "its contents are not (it holds text)" in refused.stderr
     assert "root:" not in refused.output + refused.stderr
+
+
+def test_a_damaged_record_or_index_is_one_line_with_what_to_do(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws", "kunshan-2021").root
+    scan = save_pdf([page_image(CERTIFICATE_LINES, seed=6)], tmp_path / "证书.pdf")
+    assert run("-w", ws, "archive", "ingest", scan, *INGEST, "--new-applicant").exit_code == 0
+    # a damaged index: search says to rebuild it; the next ingest or a rebuild makes it again
+    for segment in (ws / "index").glob("*.seg"):
+        segment.write_bytes(segment.read_bytes()[:100])
+    broken = run("-w", ws, "search", "王建国")
+    assert broken.exit_code == 2 and "the search index is damaged" in broken.stderr
+    assert "docgen index rebuild" in broken.stderr and "Traceback" not in broken.output
+    assert run("-w", ws, "index", "rebuild").exit_code == 0
+    assert json.loads(run("-w", ws, "search", "王建国", "--json").output)["total"] == 1
+    # a truncated record: every command that reads it names it
+    (record,) = (ws / "archive" / "2021").glob("*/*/record.json")
+    record.chmod(0o644)
+    record.write_bytes(record.read_bytes()[:50])
+    for command in (
+        ("archive", "list"),
+        ("index", "rebuild"),
+        ("review", EXAMPLES / "kunshan" / "applicant-pass.yaml"),
+    ):
+        result = run("-w", ws, *command)
+        assert result.exit_code == 2, (command, result.output)
+        assert f"{record}: damaged record" in result.stderr and "Traceback" not in result.output
+    verified = run("-w", ws, "archive", "verify")
+    assert verified.exit_code == 1 and str(record) in verified.output

@@ -18,7 +18,15 @@ from docgen.cycle.stages import stage
 from docgen.cycle.state import ApplicantState, Base, Standing, YearState, replay
 from docgen.documents.docnumber import DocNumber
 from docgen.documents.kinds import KINDS, BaseRef
-from docgen.documents.make import Request, compiled_template, render_docx, render_kind, template_path, with_pdfs
+from docgen.documents.make import (
+    Request,
+    compiled_template,
+    limits_for,
+    render_docx,
+    render_kind,
+    template_path,
+    with_pdfs,
+)
 from docgen.errors import BadInputError, JournalBroken, did_you_mean
 from docgen.evidence import open_archive
 from docgen.policy import Policy
@@ -178,7 +186,8 @@ def render(cycle: Cycle, kind: str, data: Any, out: Path, *, source: Path, all_b
 
 
 def render_context(cycle: Cycle, kind: str, context: dict[str, Any], out: Path) -> tuple[Path, bytes]:
-    return out, render_docx(compiled_template(template_path(kind, cycle.workspace)), context)
+    template = compiled_template(template_path(kind, cycle.workspace))
+    return out, render_docx(template, context, limits_for(cycle.workspace))
 
 
 def base_ref(a: ApplicantState | Base, short_name: str | None = None) -> BaseRef:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,8 @@ from docgen.eligibility import check_applicant
 from docgen.errors import BadInputError
 from docgen.verdict import Verdict, number_text
 from docgen.workspace import Workspace
+
+SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{1,10}")  # a district or place, as in 杭州市公共实训基地萧山分基地
 
 
 def preliminary(
@@ -136,6 +139,8 @@ def expert(
             details["points"] = number_text(points)
         if candidate:
             applicant = load_applicant(cycle.applicant_file(year, a.code))
+            if short_name is not None and not SHORT_NAME.fullmatch(short_name):
+                raise BadInputError(f"--short-name: '{short_name[:20]}' is not 1-10 Chinese characters, e.g. 萧山")
             needs_short = "{short_name}" in cycle.policy.naming.base_name
             if needs_short and not short_name:
                 raise BadInputError(
