@@ -9,7 +9,8 @@ import click
 from docgen.cli import State, cli, pass_state
 from docgen.documents.kinds import KINDS
 from docgen.documents.make import Request, check_template, limits_for, make, render_any, template_path
-from docgen.errors import BadInputError
+from docgen.documents.pagecheck import check_pages
+from docgen.errors import BadInputError, CheckFailed
 
 _KIND_LIST = "\n".join(f"  {name:<13} {kind.title}" for name, kind in KINDS.items())
 
@@ -145,3 +146,24 @@ def templates_check(file: Path, kind: str | None) -> None:
     if problems:
         raise BadInputError(f"{file}: {len(problems)} problem(s), each named above")
     click.echo(f"{file}: ok")
+
+
+@cli.command("check-pages")
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--table-header", metavar="TEXT", help="A text of the table's header row, to find on every table page.")
+@click.option("--form", is_flag=True, help="A form or table, not body text on the 22-line grid.")
+def check_pages_cmd(pdfs: tuple[Path, ...], table_header: str | None, form: bool) -> None:
+    """Look at exported PDFs page by page as GB/T 9704 asks: no page holding only the signature or
+    the date, the table header on every page a table reaches, no title line ending inside a number,
+    nothing outside the type area, body lines on the 22-line grid. Exit 1 naming each problem.
+
+    \b
+    Example:
+      docgen make publicity 公示.yaml -o 公示.docx --pdf && docgen check-pages 公示.pdf --table-header 序号
+    """
+    problems = [p for pdf in pdfs for p in check_pages(pdf, table_header=table_header, body_grid=not form)]
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(pdfs)} PDF(s) looked at: {len(problems)} problem(s)")
+    if problems:
+        raise CheckFailed()

@@ -331,6 +331,15 @@ def table(doc: Document, rows: int, widths_mm: Sequence[float]) -> Table:
     return t
 
 
+def row_options(row: object, *, header: bool = False) -> None:
+    """A row never split across pages; a header row repeated at the top of every page the table reaches."""
+    tr = row._tr  # type: ignore[attr-defined]
+    tr_pr = tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def cell_text(t: Table, row: int, col: int, text: str, style: str = "GW Table") -> None:
     p = t.cell(row, col).paragraphs[0]
     p.text = text

@@ -11,6 +11,7 @@ character, w:rightChars) rather than fixed in the template.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -31,6 +32,7 @@ def _text(paragraph: str) -> str:
 
 
 TYPE_AREA_WIDTH_PT = 442.0
+LINE_CHARS = 28  # body characters per line (GB/T 9704: 22 lines of 28)
 _ISSUER = re.compile(r'<w:pStyle w:val="GWIssuer"/>')
 
 
@@ -55,7 +57,38 @@ def apply(part: str, xml: str) -> str:
     """Every post-render layout rule, for one rendered part."""
     if part != "word/document.xml":
         return xml
-    return align_signature(fit_issuer_mark(xml))
+    return fit_columns(keep_signature_with_body(align_signature(fit_issuer_mark(xml))))
+
+
+def keep_signature_with_body(xml: str) -> str:
+    """GB/T 9704 7.3.5: the 署名 and 成文日期 never stand alone on a page. The signature keeps with
+    the date, and everything between it and the body's last two lines (blank lines, the 附件说明, the
+    last paragraphs) keeps with the next; widow and orphan control moves two lines of a long paragraph."""
+    paragraphs = list(_PARAGRAPH.finditer(xml))
+    at = next((i for i, m in enumerate(paragraphs) if '<w:pStyle w:val="GWSignature"/>' in m.group(0)), None)
+    if at is None:
+        return xml
+    first, lines = at, 0
+    while first > 0 and lines < 2:  # back to the paragraph that brings the second line of body text
+        first -= 1
+        text = paragraphs[first].group(0)
+        if _text(text).strip() and "GWAttachments" not in text:
+            lines += math.ceil(text_width(_text(text)) / LINE_CHARS)
+    pieces, end = [], 0
+    for match in paragraphs[first : at + 1]:  # edited by position: blank paragraphs are alike
+        pieces += [xml[end : match.start()], _keep_with_next(match.group(0))]
+        end = match.end()
+    return "".join(pieces) + xml[end:]
+
+
+def _keep_with_next(paragraph: str) -> str:
+    """The paragraph with keepNext and widowControl, placed after its style as the schema orders them."""
+    if "<w:keepNext/>" in paragraph:
+        return paragraph
+    flags = "<w:keepNext/><w:widowControl/>"
+    if "<w:pPr>" in paragraph:
+        return re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", lambda m: m.group(1) + flags, paragraph, count=1)
+    return re.sub(r"(<w:p(?: [^>]*)?>)", lambda m: m.group(1) + f"<w:pPr>{flags}</w:pPr>", paragraph, count=1)
 
 
 def align_signature(xml: str) -> str:
@@ -81,3 +114,106 @@ def align_signature(xml: str) -> str:
             paragraph = paragraph.replace("</w:pPr>", indent + "</w:pPr>", 1) if "</w:pPr>" in paragraph else paragraph
         xml = xml.replace(found_paragraph.group(0), paragraph, 1)
     return xml
+
+
+_TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)
+_ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
+_CELL = re.compile(r"<w:tc>.*?</w:tc>", re.DOTALL)
+_GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"/>')
+_SPAN = re.compile(r'<w:gridSpan w:val="(\d+)"/>')
+_CELL_WIDTH = re.compile(r'<w:tcW w:w="\d+" w:type="dxa"/>')
+_UNBREAKABLE = re.compile(r"[0-9A-Za-z%.,:/\-+]+")
+TABLE_PT = 12  # the GW Table styles' size
+CELL_PADDING_TWIPS = 2 * 108 + 40  # LibreOffice's default cell margins, and a little air
+RUN_SLACK = 1.15  # digits and Latin letters are a little wider than half a character in the CJK faces
+
+
+def fit_columns(xml: str) -> str:
+    """Column widths from the text they hold, within the table's width (GB/T 9704 tables are as
+    wide as the type area): every column gets its longest unbreakable run (60%（3/5）, 1581.20)
+    and its heading's shortest line, then the rest goes where wrapping would cost most lines.
+    Only tables with a repeated header row (the row tables docgen builds) are refitted; their totals
+    row keeps with the row above it."""
+    return _TABLE.sub(lambda m: _fit_table(m.group(0)) if "<w:tblHeader/>" in m.group(0) else m.group(0), xml)
+
+
+def _fit_table(table: str) -> str:
+    grid = [int(w) for w in _GRID_COL.findall(table)]
+    if len(grid) < 2:
+        return table
+    need = [0.0] * len(grid)  # twips a column cannot go below
+    for row in _ROW.findall(table):
+        col = 0
+        for cell in _CELL.findall(row):
+            span = int(m.group(1)) if (m := _SPAN.search(cell)) else 1
+            if span == 1 and col < len(grid):
+                text = _text(cell)
+                runs = [text_width(r) for r in _UNBREAKABLE.findall(text)] or [0.0]
+                need[col] = max(need[col], max([*runs, min(text_width(text), 2.0)]) * TABLE_PT * 20 * RUN_SLACK)
+            col += span
+    total = sum(grid)
+    widths = [n + CELL_PADDING_TWIPS for n in need]
+    if sum(widths) > total:
+        return table  # cannot do better than the template's widths
+    widths = _spread(widths, total, _cell_texts(table, len(grid)))
+    fitted = [int(w) for w in widths]
+    fitted[-1] += total - sum(fitted)
+    cols = iter(fitted)
+    table = _GRID_COL.sub(lambda _: f'<w:gridCol w:w="{next(cols)}"/>', table)
+    return _keep_total_with_rows(_ROW.sub(lambda m: _cell_widths(m.group(0), fitted), table))
+
+
+def _keep_total_with_rows(table: str) -> str:
+    """A totals row (its first cells merged) never starts a page alone: the row above keeps with it."""
+    rows = list(_ROW.finditer(table))
+    if len(rows) < 3 or not _SPAN.search(rows[-1].group(0)):
+        return table
+    above = rows[-2]
+    kept = _PARAGRAPH.sub(lambda m: _keep_with_next(m.group(0)), above.group(0))
+    return table[: above.start()] + kept + table[above.end() :]
+
+
+def _cell_texts(table: str, columns: int) -> list[list[float]]:
+    """Per row, the text width (in twips at the table size) of each single-column cell."""
+    rows = []
+    for row in _ROW.findall(table):
+        widths, col = [0.0] * columns, 0
+        for cell in _CELL.findall(row):
+            span = int(m.group(1)) if (m := _SPAN.search(cell)) else 1
+            if span == 1 and col < columns:
+                widths[col] = text_width(_text(cell)) * TABLE_PT * 20
+            col += span
+        rows.append(widths)
+    return rows
+
+
+def _spread(widths: list[float], total: float, rows: list[list[float]]) -> list[float]:
+    """The fewest lines any cell needs: the smallest L for which every column, made wide enough to
+    hold each of its cells in L lines, still fits the table's width; then what is left goes to the
+    columns whose text still wraps, in proportion to what they lack (as a browser lays out a table)."""
+    longest = [max(row[col] for row in rows) for col in range(len(widths))]
+    for lines in range(1, 100):
+        trial = [max(w, t / lines + CELL_PADDING_TWIPS) for w, t in zip(widths, longest, strict=True)]
+        if sum(trial) <= total:
+            widths = trial
+            break
+    spare = total - sum(widths)
+    lacking = [max(0.0, t + CELL_PADDING_TWIPS - w) for w, t in zip(widths, longest, strict=True)]
+    if sum(lacking) > spare:
+        return [w + spare * lack / sum(lacking) for w, lack in zip(widths, lacking, strict=True)]
+    widths = [w + lack for w, lack in zip(widths, lacking, strict=True)]
+    spare = total - sum(widths)
+    return [w + spare * w / sum(widths) for w in widths]
+
+
+def _cell_widths(row: str, widths: list[int]) -> str:
+    col = 0
+    out, end = [], 0
+    for match in _CELL.finditer(row):
+        cell = match.group(0)
+        span = int(m.group(1)) if (m := _SPAN.search(cell)) else 1
+        width = sum(widths[col : col + span])
+        out += [row[end : match.start()], _CELL_WIDTH.sub(f'<w:tcW w:w="{width}" w:type="dxa"/>', cell, count=1)]
+        end = match.end()
+        col += span
+    return "".join(out) + row[end:]

@@ -23,6 +23,7 @@ from docgen.documents.engine import (
     render,
 )
 from docgen.documents.kinds import KINDS, Kind, load_kind_data, worksheet_context_of
+from docgen.documents.titles import with_title_lines
 from docgen.errors import BadInputError, did_you_mean
 from docgen.paths import project_folder
 from docgen.policy import Policy
@@ -101,7 +102,7 @@ def render_kind(
     """The .docx contents of one request, not yet written (callers write them with what goes along)."""
     contexts = kind.context(data, policy, source=request.data, workspace=workspace, year=request.year)
     path = template_path(kind.name, workspace)
-    outputs = _outputs(kind, request, contexts)
+    outputs = [(out, with_title_lines(kind.name, ctx)) for out, ctx in _outputs(kind, request, contexts)]
     limits = limits_for(workspace)
     if len(outputs) > 1:
         blobs = render_many(path, [ctx for _, ctx in outputs], limits=limits)

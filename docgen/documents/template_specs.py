@@ -33,6 +33,8 @@ def loop_table(
     The first `left_columns` columns are left-aligned, the rest centred.
     """
     t = gw.table(doc, 4, widths)
+    for number, row in enumerate(t.rows):
+        gw.row_options(row, header=number == 0)
     for col, text in enumerate(headers):
         gw.cell_text(t, 0, col, text, "GW Table Heading")
     gw.cell_text(t, 1, 0, "{%tr " + loop + " %}")
@@ -187,6 +189,7 @@ def assessment(doc: Document) -> None:
         left_columns=2,
     )
     total = t.add_row()
+    gw.row_options(total)
     merged = total.cells[0].merge(total.cells[1])
     merged.paragraphs[0].text = "{{ total_label }}"
     merged.paragraphs[0].style = doc.styles["GW Table Heading"]
@@ -327,6 +330,7 @@ def summary(doc: Document) -> None:
     ]
     t = loop_table(doc, widths, heads, "for r in rows", cells)
     total = t.add_row()
+    gw.row_options(total)
     label = total.cells[0].merge(total.cells[4])
     label.paragraphs[0].text = "合计（{{ rows|length }}家）"
     label.paragraphs[0].style = doc.styles["GW Table Heading"]
