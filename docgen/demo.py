@@ -21,6 +21,7 @@ from docgen.applicant import load_applicant
 from docgen.crosscheck.review import Match
 from docgen.cycle import steps
 from docgen.cycle.campaign import draft_campaign
+from docgen.cycle.details import Received
 from docgen.cycle.report import register_rows
 from docgen.cycle.steps import Cycle, Signed, StepResult
 from docgen.documents.make import export_pdfs
@@ -100,7 +101,7 @@ class _Clerk:
             folder = self.workspace.root / "scans" / applicant.credit_code
             evidence = make_evidence(applicant, folder, seed=len(applicant.name))
         result = self(steps.receive, year, example, evidence, Signed(by, on), jobs=2)
-        self.report.pages += sum(e["pages"] for e in result.decision.details["evidence"])
+        self.report.pages += sum(e.pages for e in result.decision.facts_as(Received).evidence)
 
 
 def _on(text: str) -> dt.date:

@@ -156,3 +156,19 @@ def test_two_units_whose_names_fold_together_keep_their_own_forms(tmp_path: Path
     forms = sorted(p.name for p in (ws / "output" / "2021" / "2-receive").glob("*.docx"))
     assert forms == ["申报表-昆山甲_乙公司-91320583MA1KJ8807K.docx", "申报表-昆山甲_乙公司-91320583MA1KJ8808N.docx"]
     assert run("-w", ws, "verify", "--journal-only").exit_code == 0
+
+
+def test_details_that_do_not_fit_their_step_are_a_damaged_decision(ws: Path) -> None:
+    """Each step's details have a model (docgen/cycle/details.py): an unknown or mistyped field is refused."""
+    confirmation = decision_file(ws, "2021/0018-confirmation.yaml")
+    header, body = confirmation.read_text(encoding="utf-8").split("\n", 1)
+    data = yaml.safe_load(body)
+    data["details"]["bases"][0]["revoked"] = True
+    confirmation.write_text(header + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    verified = run("-w", ws, "verify", "--journal-only")
+    assert verified.exit_code == 1
+    assert "0018-confirmation.yaml: not a readable decision (ValidationError)" in verified.output
+    shown = run("-w", ws, "register", "--ignore-integrity")  # the warning, then why it cannot be shown at all
+    assert shown.exit_code == 2 and "WARNING" in shown.stderr
+    last = shown.stderr.strip().splitlines()[-1]
+    assert "0018-confirmation.yaml" in last and "unknown key 'revoked'" in last

@@ -20,6 +20,7 @@ from docgen.cli.common import IngestProgress, workspace_of
 from docgen.cli.output import echo_json
 from docgen.cycle import steps
 from docgen.cycle.campaign import default_year, draft_campaign
+from docgen.cycle.details import Received
 from docgen.cycle.integrity import check_journal
 from docgen.cycle.journal import default_recorder
 from docgen.cycle.report import register_csv, register_rows, year_status
@@ -171,7 +172,7 @@ def receive_cmd(
         pdf=pdf,
     )
     _report(result, workspace)
-    if any(e["outcome"] == "ocr_failed" for e in result.decision.details["evidence"]):
+    if any(e.outcome == "ocr_failed" for e in result.decision.facts_as(Received).evidence):
         click.echo("some evidence could not be OCR'd (originals kept): 'docgen archive retry' runs it again", err=True)
         raise CheckFailed()
 

@@ -14,16 +14,20 @@ import os
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from archive import safe_filename
 from docgen.datafiles import Strict, load_model
 from docgen.errors import BadInputError
 from docgen.workspace import Workspace
 
+if TYPE_CHECKING:
+    from docgen.cycle.details import Details
+
+D = TypeVar("D", bound="Details")
 USER_VAR = "DOCGEN_USER"
 _FILE = re.compile(r"(\d{4})-[\w.-]+\.yaml")
 
@@ -64,6 +68,24 @@ class Decision(Strict):
     @property
     def number(self) -> int:
         return int(self.id.split("-")[1])
+
+    @model_validator(mode="after")
+    def _details_fit_the_step(self) -> Decision:
+        self.facts  # noqa: B018 - validates; raises ValidationError naming the field
+        return self
+
+    @property
+    def facts(self) -> Details:
+        """The details, as the step's model (docgen/cycle/details.py)."""
+        from docgen.cycle.details import DETAILS
+
+        return DETAILS[self.step].model_validate(self.details)
+
+    def facts_as(self, model: type[D]) -> D:
+        facts = self.facts
+        if not isinstance(facts, model):
+            raise TypeError(f"decision {self.id} ({self.step.value}) has no {model.__name__}")
+        return facts
 
 
 def default_recorder() -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.cycle.campaign import campaign_file
+from docgen.cycle.details import Assessed, Confirmed, Published, Revoked
 from docgen.cycle.journal import Step
 from docgen.cycle.stages import stage
 from docgen.cycle.state import YearState
@@ -72,20 +73,21 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
             "name": stage(Step.publicity).name,
             "done": state.publicity is not None,
             "detail": (
-                f"{state.publicity.details['start']} – {state.publicity.details['end']}, "
+                f"{state.publicity.facts_as(Published).start} – {state.publicity.facts_as(Published).end}, "
                 f"{len(objections)} objections, {len(open_objections)} open"
                 if state.publicity
                 else ""
             ),
         }
     )
-    confirmed = len(state.confirmation.details["bases"]) if state.confirmation else 0
+    confirmation = state.confirmation.facts_as(Confirmed) if state.confirmation else None
+    confirmed = len(confirmation.bases) if confirmation else 0
     steps.append(
         {
             "step": "confirmation",
             "name": stage(Step.confirmation).name,
             "done": state.confirmation is not None,
-            "detail": f"{confirmed} bases, {state.confirmation.details['doc_number']}" if state.confirmation else "",
+            "detail": f"{confirmed} bases, {confirmation.doc_number}" if confirmation else "",
         }
     )
     bases = list(cycle.standing.bases.values())
@@ -134,7 +136,7 @@ def _when(decision: Any) -> str:
 
 
 def _stage(a: Any, state: YearState) -> str:
-    if state.confirmation and any(b["code"] == a.code for b in state.confirmation.details["bases"]):
+    if state.confirmation and any(b.code == a.code for b in state.confirmation.facts_as(Confirmed).bases):
         return "confirmed"
     if a.withdrawn:
         return "withdrawn after an objection"
@@ -174,15 +176,15 @@ def register_rows(cycle: Cycle) -> list[dict[str, Any]]:
                 "credit_code": base.code,
                 "year": base.year,
                 "confirmed_on": base.confirmation.date.isoformat(),
-                "confirmed_by": base.confirmation.details["doc_number"],
+                "confirmed_by": base.confirmation.facts_as(Confirmed).doc_number,
                 "assessments": [
-                    {"period": a.details["period"], "result": a.outcome, "date": a.date.isoformat(), "id": a.id}
+                    {"period": a.facts_as(Assessed).period, "result": a.outcome, "date": a.date.isoformat(), "id": a.id}
                     for a in base.assessments
                 ],
                 "state": base.state,
                 "revoked_on": revocation.date.isoformat() if revocation else None,
-                "revoked_by": revocation.details["doc_number"] if revocation else None,
-                "revocation_reason": revocation.details["ground_text"] if revocation else None,
+                "revoked_by": revocation.facts_as(Revoked).doc_number if revocation else None,
+                "revocation_reason": revocation.facts_as(Revoked).ground_text if revocation else None,
             }
         )
     return rows

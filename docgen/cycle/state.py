@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from docgen.cycle.details import Confirmed, Published, Resolved
 from docgen.cycle.journal import Decision, Step
 
 
@@ -51,7 +52,7 @@ class YearState:
 
     @property
     def publicity_end(self) -> dt.date | None:
-        return dt.date.fromisoformat(self.publicity.details["end"]) if self.publicity else None
+        return dt.date.fromisoformat(self.publicity.facts_as(Published).end) if self.publicity else None
 
     def in_expert_review(self) -> list[ApplicantState]:
         """Applicants the expert group has to see."""
@@ -147,11 +148,11 @@ def replay(decisions: list[Decision], has_preliminary: bool) -> Standing:
         elif d.step is Step.objection:
             state.applicants[code].objections.append(d)
         elif d.step is Step.resolution:
-            state.applicants[code].resolutions[d.details["objection"]] = d
+            state.applicants[code].resolutions[d.facts_as(Resolved).objection] = d
         elif d.step is Step.confirmation:
             state.confirmation = d
-            for entry in d.details["bases"]:
-                bases[entry["code"]] = Base(entry["code"], entry["unit"], entry["base_name"], d.year, d)
+            for entry in d.facts_as(Confirmed).bases:
+                bases[entry.code] = Base(entry.code, entry.unit, entry.base_name, d.year, d)
         elif d.step is Step.assessment:
             base = bases[code]
             base.assessments = [a for a in base.assessments if a.id != d.supersedes] + [d]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import Archive, SealedYear, write_all_atomically, writer_lock
+from docgen.cycle.details import Confirmed, ExpertView
 from docgen.cycle.integrity import catch_up_head, check_journal, link_to_last, sha256_bytes, write_head
 from docgen.cycle.journal import Decision, Step, decision_years, load_decisions, next_id, now, write_decision
 from docgen.cycle.stages import stage
@@ -126,7 +127,7 @@ def unused_number(cycle: Cycle, doc_number: str) -> str:
     except ValueError as exc:
         raise BadInputError(f"--doc-number: {exc}") from None
     for d in cycle.standing.decisions:
-        if d.details.get("doc_number") == number:
+        if getattr(d.facts, "doc_number", None) == number:
             raise BadInputError(f"{number}: already used by decision {d.id} ({d.step.value}, {d.date})")
     return number
 
@@ -199,9 +200,9 @@ def iso(day: dt.date | None) -> str | None:
 
 
 def short_name_of(a: ApplicantState) -> str | None:
-    return a.expert.details.get("short_name") if a.expert else None
+    return a.expert.facts_as(ExpertView).short_name if a.expert else None
 
 
 def confirmed_short_name(base: Base) -> str | None:
-    entry = next(e for e in base.confirmation.details["bases"] if e["code"] == base.code)
-    return entry.get("short_name")
+    entry = next(e for e in base.confirmation.facts_as(Confirmed).bases if e.code == base.code)
+    return entry.short_name

@@ -7,6 +7,7 @@ from typing import Any
 
 from archive import safe_filename
 from docgen.assessment import load_assessment_sheet, score
+from docgen.cycle.details import Assessed, Confirmed, Revoked
 from docgen.cycle.journal import Step, next_id
 from docgen.cycle.state import Base
 from docgen.cycle.steps._common import (
@@ -51,7 +52,7 @@ def assess(
             graded = score(sheet, policy, source=result_file)
             period = sheet.period or str(signed.date.year)
             outcome, passing = graded.grade.name, graded.passing
-            details: dict[str, Any] = {"total": number_text(graded.total), "direct_fail": list(graded.direct_fail)}
+            scored: dict[str, Any] = {"total": number_text(graded.total), "direct_fail": list(graded.direct_fail)}
             field_name = "sheet"
         else:
             report = load_yearly_report(result_file)
@@ -64,9 +65,9 @@ def assess(
             period = f"{report.year}年度"
             passing = yearly.verdict is Verdict.passed
             outcome = "合格" if passing else "不合格"
-            details = {"findings": [f"{f.verdict.value}: {f.label}: {f.detail}" for f in yearly.findings]}
+            scored = {"findings": [f"{f.verdict.value}: {f.label}: {f.detail}" for f in yearly.findings]}
             field_name = "yearly_report"
-        earlier = [a for a in base.assessments if a.details.get("period") == period]
+        earlier = [a for a in base.assessments if a.facts_as(Assessed).period == period]
         if earlier and not revise:
             raise BadInputError(
                 f"{base.base_name}: {period} was already assessed ({earlier[-1].id}, {earlier[-1].outcome}); "
@@ -83,7 +84,9 @@ def assess(
             year, Step.assessment, f"考核结果-{safe_filename(base.unit)}-{base.code}-{safe_filename(period)}.docx"
         )
         docs = render(cycle, "assessment", data, out, source=result_file)
-        details.update(period=period, passing=passing, doc_number=number, input=str(kept.relative_to(workspace.root)))
+        assessed = Assessed(
+            period=period, passing=passing, doc_number=number, input=str(kept.relative_to(workspace.root)), **scored
+        )
         return record(
             cycle,
             {
@@ -97,7 +100,7 @@ def assess(
                 "by": signed.by,
                 "reason": f"{period}考核：{outcome}",
                 "supersedes": earlier[-1].id if earlier else None,
-                "details": details,
+                "details": assessed.stored(),
             },
             docs,
             pdf=pdf,
@@ -136,23 +139,24 @@ def revoke(
             raise BadInputError(
                 f"--ground {ground}: not a revocation ground of {cycle.policy.id}" + did_you_mean(ground, grounds)
             )
-        details: dict[str, Any] = {"ground": ground, "ground_text": cycle.policy.revocation_reason(ground).text}
+        ground_text = cycle.policy.revocation_reason(ground).text
+        failing: str | None = None
         if ground == failing_reason(cycle.policy):
             latest = base.latest_assessment()
             if latest is None:
                 raise BadInputError(f"{base.base_name}: no assessment recorded; '{ground}' needs a failing one")
-            if latest.details.get("passing"):
+            if latest.facts_as(Assessed).passing:
                 raise BadInputError(
                     f"{base.base_name}: the latest assessment ({latest.id}) is {latest.outcome}, not failing"
                 )
-            details["assessment"] = latest.id
+            failing = latest.id
         number = unused_number(cycle, doc_number)
-        details["doc_number"] = number
+        revoked = Revoked(ground=ground, ground_text=ground_text, doc_number=number, assessment=failing)
         data = RevocationData(
             doc_number=number,
             date=signed.date,
             base=base_ref(base, confirmed_short_name(base)),
-            confirmed_by=base.confirmation.details["doc_number"],
+            confirmed_by=base.confirmation.facts_as(Confirmed).doc_number,
             confirmed_on=base.confirmation.date,
             reason=ground,
             details=facts,
@@ -170,8 +174,8 @@ def revoke(
                 "outcome": "revoked",
                 "date": signed.date,
                 "by": signed.by,
-                "reason": facts or details["ground_text"],
-                "details": details,
+                "reason": facts or ground_text,
+                "details": revoked.stored(),
             },
             docs,
             pdf=pdf,

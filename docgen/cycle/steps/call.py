@@ -10,6 +10,7 @@ from typing import Any
 from archive import FileResult, IngestOptions, RejectedFile, expand, identify, safe_filename
 from docgen.applicant import Applicant, load_applicant
 from docgen.cycle.campaign import load_campaign
+from docgen.cycle.details import Opened, Received
 from docgen.cycle.journal import Step
 from docgen.cycle.steps._common import (
     Cycle,
@@ -55,7 +56,7 @@ def open_year(workspace: Workspace, year: int, signed: Signed, *, pdf: bool = Fa
                 "date": signed.on or notice.date,
                 "by": signed.by,
                 "reason": f"依据《{cycle.policy.source.title}》开展{year}年度申报",
-                "details": {"doc_number": notice.doc_number, "deadline": iso(notice.deadline)},
+                "details": Opened(doc_number=notice.doc_number, deadline=iso(notice.deadline)).stored(),
             },
             docs,
             pdf=pdf,
@@ -120,11 +121,9 @@ def receive(
                 "by": signed.by,
                 "reason": revise or "申报材料已受理",
                 "supersedes": previous.received.id if previous else None,
-                "details": {
-                    "file": str(target.relative_to(workspace.root)),
-                    "received_as": applicant_file.name,
-                    "evidence": archived,
-                },
+                "details": Received(
+                    file=str(target.relative_to(workspace.root)), received_as=applicant_file.name, evidence=archived
+                ).stored(),
             },
             [form_doc],
             pdf=pdf,
@@ -136,7 +135,7 @@ def receive(
 
 def campaign_deadline(cycle: Cycle, year: int) -> dt.date | None:
     opened = cycle.year(year).opened
-    deadline = opened.details.get("deadline") if opened else None
+    deadline = opened.facts_as(Opened).deadline if opened else None
     return dt.date.fromisoformat(deadline) if deadline else None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from archive import safe_filename
+from docgen.cycle.details import Confirmed, ConfirmedBase, ExpertView
 from docgen.cycle.journal import Step
 from docgen.cycle.steps._common import (
     Signed,
@@ -54,9 +55,9 @@ def confirm(workspace: Workspace, year: int, doc_number: str, signed: Signed, *,
         entries = []
         for a in bases:
             assert a.expert is not None
-            details = a.expert.details
+            view = a.expert.facts_as(ExpertView)
             entries.append(
-                {"code": a.code, "unit": a.unit, "base_name": details["base_name"], "short_name": short_name_of(a)}
+                ConfirmedBase(code=a.code, unit=a.unit, base_name=view.base_name or a.unit, short_name=short_name_of(a))
             )
         return record(
             cycle,
@@ -67,7 +68,7 @@ def confirm(workspace: Workspace, year: int, doc_number: str, signed: Signed, *,
                 "date": signed.date,
                 "by": signed.by,
                 "reason": f"公示期满（至{end}）无异议或异议已处理",
-                "details": {"doc_number": number, "publicity_end": end.isoformat(), "bases": entries},
+                "details": Confirmed(doc_number=number, publicity_end=end.isoformat(), bases=entries).stored(),
             },
             docs,
             pdf=pdf,

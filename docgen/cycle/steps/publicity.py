@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docgen.cycle.campaign import Campaign, load_campaign
+from docgen.cycle.details import Published, Resolved
 from docgen.cycle.journal import Step
 from docgen.cycle.steps._common import (
     Signed,
@@ -65,12 +66,12 @@ def publicise(workspace: Workspace, year: int, signed: Signed, *, pdf: bool = Fa
                 "date": signed.date,
                 "by": signed.by,
                 "reason": "根据专家组评审意见确定候选单位并向社会公示",
-                "details": {
-                    "start": start.isoformat(),
-                    "end": end.isoformat(),
-                    "working_days": days,
-                    "candidates": [a.code for a in candidates],
-                },
+                "details": Published(
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                    working_days=days,
+                    candidates=[a.code for a in candidates],
+                ).stored(),
             },
             docs,
             pdf=pdf,
@@ -132,6 +133,6 @@ def resolve_objection(workspace: Workspace, objection_id: str, upheld: bool, rea
                 "date": signed.date,
                 "by": signed.by,
                 "reason": reason,
-                "details": {"objection": raised.id},
+                "details": Resolved(objection=raised.id).stored(),
             },
         )

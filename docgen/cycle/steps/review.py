@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
 
 from docgen.applicant import load_applicant
 from docgen.cycle.campaign import load_campaign
+from docgen.cycle.details import ExpertView, Opinion
 from docgen.cycle.journal import Step
 from docgen.cycle.steps._common import (
     Signed,
@@ -76,7 +76,7 @@ def preliminary(
             "by": signed.by,
             "reason": opinion,
             "supersedes": a.preliminary.id if a.preliminary else None,
-            "details": {"check": check},
+            "details": Opinion(check=check).stored(),
         }
         rows = [(code, _opinion_text(d.outcome, d.reason)) for code, d in opinions.items() if code != a.code]
         rows.append((a.code, _opinion_text(outcome, opinion)))
@@ -134,9 +134,7 @@ def expert(
                 f"{a.unit}: the expert group already decided ({a.expert.id}, {a.expert.outcome}); "
                 "pass --revise to record a new decision"
             )
-        details: dict[str, Any] = {}
-        if points is not None:
-            details["points"] = number_text(points)
+        view = ExpertView(points=number_text(points) if points is not None else None)
         if candidate:
             applicant = load_applicant(cycle.applicant_file(year, a.code))
             if short_name is not None and not SHORT_NAME.fullmatch(short_name):
@@ -146,10 +144,8 @@ def expert(
                 raise BadInputError(
                     f"{a.unit}: --short-name is needed for the base's name ({cycle.policy.naming.base_name})"
                 )
-            details["short_name"] = short_name
-            details["base_name"] = cycle.policy.base_name(
-                applicant.name, short_name=short_name, district=applicant.district
-            )
+            base_name = cycle.policy.base_name(applicant.name, short_name=short_name, district=applicant.district)
+            view = view.model_copy(update={"short_name": short_name, "base_name": base_name})
             taken = cycle.standing.bases.get(a.code)
             if taken is not None and taken.revocation is None:
                 raise BadInputError(f"{a.unit}: already a base since {taken.year} ({taken.base_name})")
@@ -165,6 +161,6 @@ def expert(
                 "by": signed.by,
                 "reason": opinion,
                 "supersedes": a.expert.id if a.expert else None,
-                "details": details,
+                "details": view.stored(),
             },
         )
