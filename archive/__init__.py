@@ -7,7 +7,7 @@ Public API:
 - `Fonds`, `EvidenceKind`, `ArchivalCode`: whose archive it is and how its 档号 are made;
 - `verify`, `seal`, `unseal`, `export_year`;
 - for a shell that writes beside the archive: `writer_lock`, `identify` (the file sniffer),
-  `expand` (files under the paths given), `write_all_atomically`, `safe_filename`;
+  `expand` (files under the paths given), `write_all_atomically`, `safe_filename`, `sha256_of`;
 - OCR: `ENGINES`, `DEFAULT_ENGINE`, `DEFAULT_LANGUAGES`;
 - errors: `ArchiveError` (base, with `kind`), `BadInput`, `RejectedFile`, `SealedYear`, `OcrFailed`,
   `EngineMissing`.
@@ -16,12 +16,12 @@ Public API:
 from archive.codes import ArchivalCode, EvidenceKind, Fonds
 from archive.errors import ArchiveError, BadInput, EngineMissing, OcrFailed, RejectedFile, SealedYear
 from archive.export import export_year
-from archive.files import safe_filename, write_all_atomically
+from archive.files import INVISIBLE, safe_filename, write_all_atomically
 from archive.fixity import VerifyReport, verify
 from archive.lock import writer_lock
 from archive.ocr import DEFAULT_ENGINE, DEFAULT_LANGUAGES, ENGINES
 from archive.quality import PageQuality
-from archive.record import ItemRecord
+from archive.record import ItemRecord, sha256_of
 from archive.seal import seal, unseal
 from archive.sniff import identify
 from archive.store import Archive, FileResult, IngestOptions, IngestSummary, ReadAgain, expand
@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_ENGINE",
     "DEFAULT_LANGUAGES",
     "ENGINES",
+    "INVISIBLE",
     "ArchivalCode",
     "Archive",
     "ArchiveError",
@@ -52,6 +53,7 @@ __all__ = [
     "identify",
     "safe_filename",
     "seal",
+    "sha256_of",
     "unseal",
     "verify",
     "write_all_atomically",

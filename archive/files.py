@@ -34,7 +34,10 @@ def write_all_atomically(files: Iterable[tuple[Path, bytes]]) -> None:
 
 MAX_NAME_BYTES = 120  # of UTF-8 for the part a user names: file systems allow 255 per name, docgen adds the rest
 
-_UNSAFE = re.compile('[\\\\/:*?"<>|\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
+# Characters that print as nothing or reorder what follows: control characters, zero-width and
+# bidirectional marks (U+202E turns '公司.exe' into what reads as 'exe.司公'), the BOM. A character class.
+INVISIBLE = "\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c"
+_UNSAFE = re.compile(f'[\\\\/:*?"<>|{INVISIBLE}]')
 
 
 def safe_filename(name: str, limit: int = 100) -> str:

@@ -402,6 +402,9 @@ class Archive:
     def _manifest_put(self, year: int, record_path: Path, digest: str) -> None:
         entries = self.manifest(year)
         entries[record_path.relative_to(self.year_dir(year)).as_posix()] = digest
+        self._write_manifest(year, entries)
+
+    def _write_manifest(self, year: int, entries: dict[str, str]) -> None:
         text = "".join(f"{d}  {name}\n" for name, d in sorted(entries.items()))
         write_all_atomically([(self.year_dir(year) / MANIFEST, text.encode("utf-8"))])
 
@@ -469,8 +472,7 @@ class Archive:
                 )
             write_all_atomically([(self.root / RELINK_FILE, json.dumps(plan, ensure_ascii=False).encode())])
             _crash_point("relink-planned")
-            self._finish_relink()
-        return [ItemRecord.model_validate(step["record"]) for step in plan]
+            return [record for _, record in self._finish_relink()]
 
     def _finish_relink(self) -> list[tuple[str, ItemRecord]]:
         """Complete a relink whose plan was written; (the old applicant folder, the new record) of each move."""
@@ -478,6 +480,7 @@ class Archive:
         if not plan_file.is_file():
             return []
         plan = json.loads(plan_file.read_text(encoding="utf-8"))
+        moved: list[tuple[str, ItemRecord]] = []
         for step in plan:
             source, target = self.root / step["from"], self.root / step["to"]
             if source.is_dir() and not target.exists():
@@ -488,18 +491,18 @@ class Archive:
             write_all_atomically([(target / RECORD_FILE, record.to_json().encode("utf-8"))])
             with suppress(OSError):
                 source.parent.rmdir()  # the old unit folder, once empty
-        for year in sorted({int(Path(step["to"]).parts[0]) for step in plan}):
-            steps = [step for step in plan if int(Path(step["to"]).parts[0]) == year]
+            moved.append((Path(step["from"]).parts[1], record))
+        for year in sorted({record.year for _, record in moved}):
             entries = self.manifest(year)
-            for step in steps:
-                entries.pop(Path(step["from"], RECORD_FILE).relative_to(str(year)).as_posix(), None)
-                record_file = self.root / step["to"] / RECORD_FILE
-                entries[record_file.relative_to(self.year_dir(year)).as_posix()] = sha256_of(record_file)
-            text = "".join(f"{d}  {name}\n" for name, d in sorted(entries.items()))
-            write_all_atomically([(self.year_dir(year) / MANIFEST, text.encode("utf-8"))])
+            for step in plan:
+                if Path(step["to"]).parts[0] == str(year):
+                    entries.pop(Path(step["from"], RECORD_FILE).relative_to(str(year)).as_posix(), None)
+                    record_file = self.root / step["to"] / RECORD_FILE
+                    entries[record_file.relative_to(self.year_dir(year)).as_posix()] = sha256_of(record_file)
+            self._write_manifest(year, entries)
             _crash_point("relink-manifest")
         plan_file.unlink()
-        return [(Path(step["from"]).parts[1], ItemRecord.model_validate(step["record"])) for step in plan]
+        return moved
 
     # --- reading again: retry and reocr ----------------------------------------------------
 

@@ -24,15 +24,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from archive import INVISIBLE
 from docgen.errors import BadInputError, did_you_mean, located
 
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024
 MAX_EXPANDED_VALUES = 1_000_000  # far above any real data file
 MAX_NESTING = 200  # deeper than any docgen file; PyYAML would recurse until Python gives up
 
-# Characters that print as nothing or reorder what follows: control characters, zero-width and
-# bidirectional marks (U+202E turns '公司.exe' into what reads as 'exe.司公'), the BOM.
-_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c]")
+_HIDDEN = re.compile(f"[{INVISIBLE}]")
 
 
 def _plain_text(limit: int) -> AfterValidator:

@@ -21,7 +21,7 @@ from docgen.cli.output import echo_json
 from docgen.cycle import steps
 from docgen.cycle.campaign import default_year, draft_campaign
 from docgen.cycle.details import Received
-from docgen.cycle.integrity import check_journal
+from docgen.cycle.integrity import audit_journal
 from docgen.cycle.journal import default_recorder
 from docgen.cycle.report import register_csv, register_rows, year_status
 from docgen.cycle.steps import Cycle, Signed, StepResult
@@ -463,15 +463,16 @@ def _integrity_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def _cycle(workspace: Workspace, ignore_integrity: bool) -> Cycle:
     """The journal, checked; with --ignore-integrity shown anyway, with a warning on stderr first."""
     if ignore_integrity:
-        breaks = check_journal(workspace)
-        if breaks:
+        audit = audit_journal(workspace)
+        if audit.breaks:
+            breaks = audit.breaks
             click.echo(
                 click.style("WARNING: ", fg="red", bold=True)
                 + f"the decision journal fails its integrity check ({len(breaks)} findings, first: {breaks[0]}); "
                 "shown anyway (--ignore-integrity): do not rely on it; 'docgen verify' lists every finding",
                 err=True,
             )
-        return Cycle.load(workspace, check=False)
+        return Cycle.load(workspace, check=False, audit=audit)
     return Cycle.load(workspace)
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from archive import write_all_atomically
-from docgen.cycle.journal import Decision, decision_numbers
+from archive import sha256_of, write_all_atomically
+from docgen.cycle.journal import Decision, decision_numbers, decision_years
 from docgen.workspace import Workspace
 
 HEAD_FILE = "HEAD"
@@ -41,10 +41,6 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    return sha256_bytes(path.read_bytes())
-
-
 def head(workspace: Workspace, year: int) -> tuple[str, str] | None:
     """(hash, file name) of the year's last decision as HEAD records it; None for a year without one."""
     path = workspace.decisions_dir(year) / HEAD_FILE
@@ -57,12 +53,12 @@ def head(workspace: Workspace, year: int) -> tuple[str, str] | None:
 def link_to_last(workspace: Workspace, year: int) -> str | None:
     """What the year's next decision records as `previous`: the hash of its last decision file."""
     files = decision_numbers(workspace, year)
-    return sha256_file(files[max(files)]) if files else None
+    return sha256_of(files[max(files)]) if files else None
 
 
 def write_head(workspace: Workspace, decision_file: Path) -> None:
     """Point HEAD at the decision just written (after the decision file, which is the commit point)."""
-    text = f"{sha256_file(decision_file)}  {decision_file.name}\n"
+    text = f"{sha256_of(decision_file)}  {decision_file.name}\n"
     write_all_atomically([(decision_file.parent / HEAD_FILE, text.encode("utf-8"))])
 
 
@@ -81,29 +77,41 @@ def catch_up_head(workspace: Workspace, year: int) -> None:
     except (yaml.YAMLError, AttributeError, OSError):
         return
     named = last.parent / recorded[1]
-    if previous and previous == recorded[0] and named.is_file() and sha256_file(named) == recorded[0]:
+    if previous and previous == recorded[0] and named.is_file() and sha256_of(named) == recorded[0]:
         write_head(workspace, last)
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The journal checked: every break, and every decision that could be read, oldest first (read
+    once here, so that a step does not read the journal a second time to replay it)."""
+
+    breaks: list[Break]
+    decisions: list[Decision]
 
 
 def check_journal(workspace: Workspace) -> list[Break]:
     """Every break of every year's chain, in file order; [] when the journal is intact."""
-    breaks: list[Break] = []
-    root = workspace.decisions_dir()
-    if not root.is_dir():
-        return breaks
+    return audit_journal(workspace).breaks
+
+
+def audit_journal(workspace: Workspace) -> Audit:
+    audit = Audit([], [])
     latest_writer: dict[str, tuple[str, str]] = {}  # document -> (decision file, its recorded hash)
-    for year_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name.isdigit()):
-        breaks += _check_year(workspace, int(year_dir.name), latest_writer)
+    for year in decision_years(workspace):
+        audit.breaks.extend(_check_year(workspace, year, latest_writer, audit.decisions))
     for document, (by, digest) in sorted(latest_writer.items()):
         path = workspace.root / document
         if not path.is_file():
-            breaks.append(Break(document, f"missing (written by {by})"))
-        elif digest and sha256_file(path) != digest:
-            breaks.append(Break(document, f"altered since {by} wrote it"))
-    return breaks
+            audit.breaks.append(Break(document, f"missing (written by {by})"))
+        elif digest and sha256_of(path) != digest:
+            audit.breaks.append(Break(document, f"altered since {by} wrote it"))
+    return audit
 
 
-def _check_year(workspace: Workspace, year: int, latest_writer: dict[str, tuple[str, str]]) -> list[Break]:
+def _check_year(
+    workspace: Workspace, year: int, latest_writer: dict[str, tuple[str, str]], decisions: list[Decision]
+) -> list[Break]:
     breaks: list[Break] = []
     files = decision_numbers(workspace, year)
     rel = workspace.root
@@ -135,6 +143,7 @@ def _check_year(workspace: Workspace, year: int, latest_writer: dict[str, tuple[
             else:
                 what = f"does not link to {previous_name}: that file was edited, or one was deleted or inserted"
             breaks.append(Break(name, what))
+        decisions.append(decision)
         for document in [*decision.documents, *decision.document_hashes]:
             latest_writer[document] = (name, decision.document_hashes.get(document, ""))
         previous_hash, previous_name = sha256_bytes(data), name

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from docgen.documents.gbt9704 import CHAR_TWIPS
 
@@ -130,33 +131,44 @@ RUN_SLACK = 1.15  # digits and Latin letters are a little wider than half a char
 
 def fit_columns(xml: str) -> str:
     """Column widths from the text they hold, within the table's width (GB/T 9704 tables are as
-    wide as the type area): every column gets its longest unbreakable run (60%（3/5）, 1581.20)
-    and its heading's shortest line, then the rest goes where wrapping would cost most lines.
+    wide as the type area): every column gets its longest unbreakable run (60%, 1581.20) or two
+    characters, then the widths that need the fewest lines for any cell (see _spread).
     Only tables with a repeated header row (the row tables docgen builds) are refitted; their totals
     row keeps with the row above it."""
     return _TABLE.sub(lambda m: _fit_table(m.group(0)) if "<w:tblHeader/>" in m.group(0) else m.group(0), xml)
+
+
+def _cells(row: str) -> Iterator[tuple[int, int, re.Match[str]]]:
+    """(first column, columns spanned, match) of each cell of a table row."""
+    col = 0
+    for match in _CELL.finditer(row):
+        span = int(m.group(1)) if (m := _SPAN.search(match.group(0))) else 1
+        yield col, span, match
+        col += span
 
 
 def _fit_table(table: str) -> str:
     grid = [int(w) for w in _GRID_COL.findall(table)]
     if len(grid) < 2:
         return table
-    need = [0.0] * len(grid)  # twips a column cannot go below
-    for row in _ROW.findall(table):
-        col = 0
-        for cell in _CELL.findall(row):
-            span = int(m.group(1)) if (m := _SPAN.search(cell)) else 1
+    texts = [["" for _ in grid] for _ in _ROW.findall(table)]  # per row, the text of each one-column cell
+    for row, cells in zip(_ROW.findall(table), texts, strict=True):
+        for col, span, match in _cells(row):
             if span == 1 and col < len(grid):
-                text = _text(cell)
-                runs = [text_width(r) for r in _UNBREAKABLE.findall(text)] or [0.0]
-                need[col] = max(need[col], max([*runs, min(text_width(text), 2.0)]) * TABLE_PT * 20 * RUN_SLACK)
-            col += span
+                cells[col] = _text(match.group(0))
+    twips = TABLE_PT * 20
+    need = [  # twips a column cannot go below: its longest unbreakable run, or two characters
+        max(max([text_width(r) for r in _UNBREAKABLE.findall(t)] + [min(text_width(t), 2.0)]) for t in column)
+        * twips
+        * RUN_SLACK
+        for column in zip(*texts, strict=True)
+    ]
     total = sum(grid)
     widths = [n + CELL_PADDING_TWIPS for n in need]
     if sum(widths) > total:
         return table  # cannot do better than the template's widths
-    widths = _spread(widths, total, _cell_texts(table, len(grid)))
-    fitted = [int(w) for w in widths]
+    longest = [max(text_width(t) for t in column) * twips for column in zip(*texts, strict=True)]
+    fitted = [int(w) for w in _spread(widths, total, longest)]
     fitted[-1] += total - sum(fitted)
     cols = iter(fitted)
     table = _GRID_COL.sub(lambda _: f'<w:gridCol w:w="{next(cols)}"/>', table)
@@ -173,25 +185,11 @@ def _keep_total_with_rows(table: str) -> str:
     return table[: above.start()] + kept + table[above.end() :]
 
 
-def _cell_texts(table: str, columns: int) -> list[list[float]]:
-    """Per row, the text width (in twips at the table size) of each single-column cell."""
-    rows = []
-    for row in _ROW.findall(table):
-        widths, col = [0.0] * columns, 0
-        for cell in _CELL.findall(row):
-            span = int(m.group(1)) if (m := _SPAN.search(cell)) else 1
-            if span == 1 and col < columns:
-                widths[col] = text_width(_text(cell)) * TABLE_PT * 20
-            col += span
-        rows.append(widths)
-    return rows
-
-
-def _spread(widths: list[float], total: float, rows: list[list[float]]) -> list[float]:
+def _spread(widths: list[float], total: float, longest: list[float]) -> list[float]:
     """The fewest lines any cell needs: the smallest L for which every column, made wide enough to
-    hold each of its cells in L lines, still fits the table's width; then what is left goes to the
-    columns whose text still wraps, in proportion to what they lack (as a browser lays out a table)."""
-    longest = [max(row[col] for row in rows) for col in range(len(widths))]
+    hold its longest text (twips, `longest`) in L lines, still fits the table's width; then what is
+    left goes to the columns whose text still wraps, in proportion to what they lack (as a browser
+    lays out a table)."""
     for lines in range(1, 100):
         trial = [max(w, t / lines + CELL_PADDING_TWIPS) for w, t in zip(widths, longest, strict=True)]
         if sum(trial) <= total:
@@ -207,13 +205,9 @@ def _spread(widths: list[float], total: float, rows: list[list[float]]) -> list[
 
 
 def _cell_widths(row: str, widths: list[int]) -> str:
-    col = 0
     out, end = [], 0
-    for match in _CELL.finditer(row):
-        cell = match.group(0)
-        span = int(m.group(1)) if (m := _SPAN.search(cell)) else 1
-        width = sum(widths[col : col + span])
-        out += [row[end : match.start()], _CELL_WIDTH.sub(f'<w:tcW w:w="{width}" w:type="dxa"/>', cell, count=1)]
+    for col, span, match in _cells(row):
+        cell = _CELL_WIDTH.sub(f'<w:tcW w:w="{sum(widths[col : col + span])}" w:type="dxa"/>', match.group(0), count=1)
+        out += [row[end : match.start()], cell]
         end = match.end()
-        col += span
     return "".join(out) + row[end:]

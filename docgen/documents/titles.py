@@ -51,7 +51,7 @@ def _allowed(title: str, spans: Sequence[tuple[int, int]]) -> list[int]:
     return allowed
 
 
-def _penalty(title: str, lines: list[str]) -> float:
+def _penalty(lines: list[str]) -> float:
     """Lower is better: near-equal lines, in a trapezoid (each line no longer than the next) or a
     diamond (the middle longest); a break after 关于 or 的 is where a reader pauses anyway."""
     widths = [text_width(line) for line in lines]
@@ -79,7 +79,7 @@ def break_title(title: str, names: Iterable[str] = (), *, per_line: float = CHAR
             lines = [title[a:b] for a, b in itertools.pairwise(bounds)]
             if any(text_width(line) > per_line for line in lines):
                 continue
-            scored = (_penalty(title, lines), lines)
+            scored = (_penalty(lines), lines)
             if best is None or scored[0] < best[0]:
                 best = scored
         if best is not None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from archive import Archive, SealedYear, write_all_atomically, writer_lock
 from docgen.cycle.details import Confirmed, ExpertView
-from docgen.cycle.integrity import catch_up_head, check_journal, link_to_last, sha256_bytes, write_head
+from docgen.cycle.integrity import Audit, audit_journal, catch_up_head, link_to_last, sha256_bytes, write_head
 from docgen.cycle.journal import Decision, Step, decision_years, load_decisions, next_id, now, write_decision
 from docgen.cycle.stages import stage
 from docgen.cycle.state import ApplicantState, Base, Standing, YearState, replay
@@ -63,15 +63,16 @@ class Cycle:
     standing: Standing
 
     @classmethod
-    def load(cls, workspace: Workspace, *, check: bool = True) -> Cycle:
+    def load(cls, workspace: Workspace, *, check: bool = True, audit: Audit | None = None) -> Cycle:
         """The programme and the journal replayed; the journal's integrity checked first unless `check`
-        is False (the caller then says on every screen that it was not)."""
+        is False (the caller then says on every screen that it was not). An intact journal is read
+        once, by the check; a broken one is read again to name the first unreadable field."""
         policy = load_policy(workspace.settings.policy, workspace)
-        if check:
-            breaks = check_journal(workspace)
-            if breaks:
-                raise JournalBroken(breaks)
-        return cls(workspace, policy, replay(load_decisions(workspace), policy.has_preliminary_review))
+        audit = audit or audit_journal(workspace)
+        if check and audit.breaks:
+            raise JournalBroken(audit.breaks)
+        decisions = load_decisions(workspace) if audit.breaks else audit.decisions
+        return cls(workspace, policy, replay(decisions, policy.has_preliminary_review))
 
     def year(self, year: int) -> YearState:
         return self.standing.year(year)
