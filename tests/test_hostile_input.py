@@ -155,3 +155,9 @@ def test_a_short_name_is_a_place_name_not_a_path(tmp_path: Path) -> None:
     )
     assert_one_line_error(result, "--short-name", "is not 1-10 Chinese characters")
     assert {p: p.read_bytes() for p in ws.rglob("*") if p.is_file() and p.name != ".lock"} == before
+
+
+def test_check_pages_names_a_file_that_is_not_a_pdf(tmp_path: Path) -> None:
+    text = tmp_path / "公示.pdf"
+    text.write_text("not a pdf at all", encoding="utf-8")
+    assert_one_line_error(run("check-pages", text), str(text), "not a PDF")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from docgen.documents.gbt9704 import LINES_PER_PAGE, MARGINS_MM, TYPE_AREA_MM
 from docgen.documents.layout import text_width
+from docgen.errors import BadInputError
 from docgen.tools.run import run
 
 MM = 72 / 25.4
@@ -58,6 +59,10 @@ class Page:
 
 
 def read_pages(pdf: Path) -> list[Page]:
+    """Every page's lines with their positions; a file that is not a PDF is bad input, named."""
+    with pdf.open("rb") as handle:
+        if b"%PDF-" not in handle.read(1024):
+            raise BadInputError(f"{pdf}: not a PDF (export one with --pdf, or LibreOffice)")
     xhtml = run(["pdftotext", "-bbox-layout", str(pdf), "-"], timeout=120).stdout
     root = ET.fromstring(xhtml)
     pages = []
