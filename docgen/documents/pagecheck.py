@@ -81,6 +81,8 @@ def check_pages(pdf: Path, *, table_header: str | None = None, body_grid: bool =
     `table_header`: a text of the table's header row; `body_grid`: the document is body text on the
     22-line grid (official documents; not forms)."""
     pages = read_pages(pdf)
+    if not any(page.lines for page in pages):
+        return [f"{pdf.name}: no text on any page (a scan?): nothing could be checked"]
     problems = [
         *_lone_signature(pages),
         *_table_headers(pages, table_header),

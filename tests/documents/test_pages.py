@@ -145,3 +145,8 @@ def test_the_page_checks_catch_what_they_look_for(tmp_path: Path) -> None:
     assert any("without the header row" in p for p in check_pages(table, table_header="序号", body_grid=False))
     wide = document(tmp_path, "wide", [("出格的一行字", 16)])
     assert any("outside the type area" in p for p in check_pages(wide, body_grid=False))
+
+
+def test_a_pdf_without_text_is_not_passed_as_checked(tmp_path: Path) -> None:
+    blank = document(tmp_path, "blank", [("", 16)])
+    assert check_pages(blank) == ["blank.pdf: no text on any page (a scan?): nothing could be checked"]
