@@ -5,8 +5,8 @@ Public API:
 - `Archive(root, fonds)`: ingest, retry, reocr, records; `IngestOptions`, `ReadAgain`, `IngestSummary`,
   `FileResult`; `ItemRecord` (record.json), `PageQuality`;
 - `Fonds`, `EvidenceKind`, `ArchivalCode`: whose archive it is and how its 档号 are made;
-- `verify`, `seal`, `unseal`, `export_year`;
-- for a shell that writes beside the archive: `writer_lock`, `identify` (the file sniffer),
+- `verify`, `seal`, `unseal`, `seal_history`, `export_year`, `catalogue_csv` (归档文件目录);
+- for a shell that writes beside the archive: `writer_lock`, `lock_holder`, `identify` (the file sniffer),
   `expand` (files under the paths given), `write_all_atomically`, `safe_filename`, `sha256_of`;
 - OCR: `ENGINES`, `DEFAULT_ENGINE`, `DEFAULT_LANGUAGES`;
 - errors: `ArchiveError` (base, with `kind`), `BadInput`, `RejectedFile`, `SealedYear`, `OcrFailed`,
@@ -15,14 +15,14 @@ Public API:
 
 from archive.codes import ArchivalCode, EvidenceKind, Fonds
 from archive.errors import ArchiveError, BadInput, EngineMissing, OcrFailed, RejectedFile, SealedYear
-from archive.export import export_year
+from archive.export import catalogue_csv, export_year
 from archive.files import INVISIBLE, safe_filename, write_all_atomically
 from archive.fixity import VerifyReport, verify
-from archive.lock import writer_lock
+from archive.lock import lock_holder, writer_lock
 from archive.ocr import DEFAULT_ENGINE, DEFAULT_LANGUAGES, ENGINES
 from archive.quality import PageQuality
 from archive.record import ItemRecord, sha256_of
-from archive.seal import seal, unseal
+from archive.seal import seal, seal_history, unseal
 from archive.sniff import identify
 from archive.store import Archive, FileResult, IngestOptions, IngestSummary, ReadAgain, expand
 
@@ -48,11 +48,14 @@ __all__ = [
     "RejectedFile",
     "SealedYear",
     "VerifyReport",
+    "catalogue_csv",
     "expand",
     "export_year",
     "identify",
+    "lock_holder",
     "safe_filename",
     "seal",
+    "seal_history",
     "sha256_of",
     "unseal",
     "verify",

@@ -33,3 +33,19 @@ def writer_lock(root: Path, on_wait: Callable[[str], None] | None = None) -> Ite
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def lock_holder(root: Path) -> str | None:
+    """Who holds the writer lock of `root` now, or None when it is free: lets a server say "busy"
+    instead of making a request wait for the lock. Only a hint: the lock itself still decides."""
+    path = root / ".lock"
+    if not path.exists():
+        return None
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            return handle.read().strip() or "another process"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return None

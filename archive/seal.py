@@ -31,7 +31,9 @@ def _set_writable(folder: Path, writable: bool) -> None:
             os.chmod(path, 0o644 if writable else 0o444)
 
 
-def seal(archive: Archive, year: int, note: str = "", anchors: Mapping[str, str] | None = None) -> dict[str, Any]:
+def seal(
+    archive: Archive, year: int, note: str = "", anchors: Mapping[str, str] | None = None, by: str | None = None
+) -> dict[str, Any]:
     """Verify, record the seal (with `anchors`: hashes of records kept beside the archive, such as the
     decision journal's head, so that the seal names them), and make the year read-only."""
     with writer_lock(archive.root):
@@ -45,7 +47,7 @@ def seal(archive: Archive, year: int, note: str = "", anchors: Mapping[str, str]
         entry: dict[str, Any] = {
             "action": "seal",
             "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "by": getpass.getuser(),
+            "by": by or getpass.getuser(),
             "note": note,
             **({"anchors": dict(anchors)} if anchors else {}),
         }
@@ -55,7 +57,7 @@ def seal(archive: Archive, year: int, note: str = "", anchors: Mapping[str, str]
         return entry
 
 
-def unseal(archive: Archive, year: int, *, force: bool, reason: str) -> dict[str, str]:
+def unseal(archive: Archive, year: int, *, force: bool, reason: str, by: str | None = None) -> dict[str, str]:
     if not force or not reason.strip():
         raise BadInput(f'unsealing {year} needs --force and --reason "why"; the reason is kept in the log')
     with writer_lock(archive.root):
@@ -66,8 +68,22 @@ def unseal(archive: Archive, year: int, *, force: bool, reason: str) -> dict[str
         entry = {
             "action": "unseal",
             "at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "by": getpass.getuser(),
+            "by": by or getpass.getuser(),
             "reason": reason,
         }
         _log(archive, year, entry)
         return entry
+
+
+def seal_history(archive: Archive, year: int) -> list[dict[str, Any]]:
+    """Every seal and unseal of the year, oldest first, as logged (who, when, why)."""
+    path = archive.year_dir(year) / SEAL_LOG
+    if not path.is_file():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            entries.append({"action": "unreadable log line", "reason": line[:200]})
+    return entries

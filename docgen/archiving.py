@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archive import VerifyReport, export_year, seal, unseal, verify
+from archive import VerifyReport, catalogue_csv, export_year, seal, unseal, verify
 from docgen.cycle.integrity import Break, check_journal, head
 from docgen.cycle.report import year_records
 from docgen.errors import JournalBroken
@@ -50,13 +50,14 @@ def _journal_head(workspace: Workspace, year: int) -> dict[str, str]:
     return {"decision_journal_head": recorded[0]} if recorded else {}
 
 
-def seal_year(workspace: Workspace, year: int, note: str = "") -> dict[str, Any]:
-    """Seal the year's evidence, the seal naming the journal's head hash (keep a copy of it elsewhere)."""
-    return seal(open_archive(workspace), year, note, anchors=_journal_head(workspace, year))
+def seal_year(workspace: Workspace, year: int, note: str = "", by: str | None = None) -> dict[str, Any]:
+    """Seal the year's evidence, the seal naming the journal's head hash (keep a copy of it elsewhere).
+    `by`: who seals, for the log (default: the login running the process)."""
+    return seal(open_archive(workspace), year, note, anchors=_journal_head(workspace, year), by=by)
 
 
-def unseal_year(workspace: Workspace, year: int, *, force: bool, reason: str) -> dict[str, Any]:
-    return unseal(open_archive(workspace), year, force=force, reason=reason)
+def unseal_year(workspace: Workspace, year: int, *, force: bool, reason: str, by: str | None = None) -> dict[str, Any]:
+    return unseal(open_archive(workspace), year, force=force, reason=reason, by=by)
 
 
 def export_year_bag(workspace: Workspace, year: int, out: Path) -> Path:
@@ -65,3 +66,8 @@ def export_year_bag(workspace: Workspace, year: int, out: Path) -> Path:
     anchor = _journal_head(workspace, year)
     info = {HEAD_INFO: anchor["decision_journal_head"]} if anchor else {}
     return export_year(open_archive(workspace), year, out, extra=year_records(workspace, year), bag_info=info)
+
+
+def year_catalogue(workspace: Workspace, year: int) -> str:
+    """The year's catalogue of archived documents (归档文件目录) as CSV, as the export package carries it."""
+    return catalogue_csv(open_archive(workspace), year)

@@ -29,9 +29,12 @@ from docgen.errors import BadInputError
 from docgen.evidence import review_applicant, search
 from docgen.paths import project_folder
 from docgen.samples.evidence import make_evidence
+from docgen.users import Role, add_user, generate_password
 from docgen.workspace import WORKSPACE_FILE, Workspace, init_workspace
 
 MARKER = ".docgen-demo"
+# who the demo's web logins sign decisions as
+DEMO_NAMES = {"clerk": "韩睿（经办）", "reviewer": "周立（审核）", "archivist": "陈静（档案）", "admin": "管理员"}
 
 
 @dataclass
@@ -41,6 +44,8 @@ class DemoReport:
     lines: list[str] = field(default_factory=list)
     documents: int = 0
     pages: int = 0
+    logins: dict[str, tuple[str, str]] = field(default_factory=dict)  # login -> (role, password)
+    workspaces: list[Path] = field(default_factory=list)
 
     def add(self, line: str) -> None:
         self.lines.append(line)
@@ -64,6 +69,7 @@ def run_demo(root: Path, *, pdf: bool = True, scans: bool = True, echo: Callable
     root.mkdir(parents=True, exist_ok=True)
     (root / MARKER).write_text("sample workspaces made by 'docgen demo'\n", encoding="utf-8")
     report = DemoReport(root, echo)
+    report.logins = {f"demo-{role.value}": (role.value, generate_password()) for role in Role}
     for policy_id, run in (("kunshan-2021", _kunshan), ("hangzhou-2024", _hangzhou)):
         ws_root = root / policy_id
         if (ws_root / WORKSPACE_FILE).exists():
@@ -71,6 +77,9 @@ def run_demo(root: Path, *, pdf: bool = True, scans: bool = True, echo: Callable
         workspace = init_workspace(ws_root, policy_id, f"sample workspace ({policy_id})")
         draft_campaign(workspace)
         report.add(f"{policy_id} — {ws_root}")
+        report.workspaces.append(ws_root)
+        for login, (role, password) in report.logins.items():
+            add_user(workspace, login, role, password, full_name=DEMO_NAMES[role])
         run(_Clerk(workspace, report, scans))
         if pdf:
             written = [ws_root / d for x in Cycle.load(workspace).standing.decisions for d in x.documents]

@@ -35,7 +35,8 @@ class Workspace:
     """A workspace folder and its settings. Its layout is spelled here and nowhere else:
 
     campaigns/YEAR.yaml, applicants/YEAR/CODE.yaml, decisions/YEAR/, output/YEAR/STAGE-FOLDER/,
-    archive/, index/, templates/KIND.docx, policies/, holidays/YEAR.yaml, data/.
+    archive/, index/, templates/KIND.docx, policies/, holidays/YEAR.yaml, data/, reviews/YEAR/CODE.yaml
+    (reviewers' notes), web/ (the web interface's users, jobs, uploads and page-image cache).
     """
 
     root: Path
@@ -89,6 +90,15 @@ class Workspace:
     def output_dir(self, year: int, *parts: str) -> Path:
         """Where a year's generated documents go: output/YEAR/, then the stage's folder and file."""
         return self.root.joinpath("output", str(year), *parts)
+
+    def review_notes_file(self, year: int, code: str) -> Path:
+        """A reviewer's notes on one application, kept beside the review (and in the year's export)."""
+        return self.root / "reviews" / str(year) / f"{code}.yaml"
+
+    @property
+    def web_dir(self) -> Path:
+        """The web interface's own files: users.yaml (hashed passwords), secret, jobs/, uploads/, cache/."""
+        return self.root / "web"
 
     def inside(self, *parts: str) -> Path:
         """A path below the root; refuses names that would lead outside it."""

@@ -145,6 +145,8 @@ from docgen.cli import (  # noqa: E402
     review_cmds,
     rule_cmds,
     search_cmds,
+    serve_cmds,
+    user_cmds,
     workspace_cmds,
 )
 
@@ -159,5 +161,7 @@ __all__ = [
     "review_cmds",
     "rule_cmds",
     "search_cmds",
+    "serve_cmds",
+    "user_cmds",
     "workspace_cmds",
 ]

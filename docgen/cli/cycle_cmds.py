@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -217,18 +216,6 @@ def preliminary_cmd(
     _report(result, workspace)
 
 
-def _points(value: str | None) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        points = Decimal(value)
-    except InvalidOperation:
-        raise BadInputError(f"--points {value}: not a number") from None
-    if not points.is_finite() or points < 0:
-        raise BadInputError(f"--points {value}: must be a number of 0 or more")
-    return points
-
-
 @cli.command("expert")
 @click.argument("unit")
 @click.option("--candidate/--not-candidate", default=None, help="Chosen as a candidate, or not (required).")
@@ -268,7 +255,7 @@ def expert_cmd(
         candidate,
         reason,
         _signed(by, on),
-        points=_points(points),
+        points=steps.parse_points(points),
         short_name=short_name,
         revise=revise,
     )

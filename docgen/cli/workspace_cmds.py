@@ -71,6 +71,10 @@ def demo_cmd(folder: Path, no_pdf: bool, no_scans: bool) -> None:
         "with who, when and why), output/ (the documents by year and step), archive/ and index/.\n"
         f"Try: docgen -w {ks} status --year 2021; docgen -w {ks} register; docgen -w {ks} search 高级技师"
     )
+    click.echo("\nThe web interface (open the address it prints in a browser, log in with one of these):")
+    click.echo(f"  docgen serve {' '.join(str(p) for p in report.workspaces)}")
+    for login, (role, password) in report.logins.items():
+        click.echo(f"  {login:<16} {role:<10} {password}")
 
 
 @cli.command("verify")

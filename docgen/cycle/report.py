@@ -23,6 +23,7 @@ def year_records(workspace: Workspace, year: int) -> dict[str, Path]:
         "applicants": workspace.applicants_dir(year),
         "decisions": workspace.decisions_dir(year),
         "documents": workspace.output_dir(year),
+        "reviews": workspace.review_notes_file(year, "x").parent,
     }
     return {name: path for name, path in candidates.items() if path.exists()}
 

@@ -63,32 +63,45 @@ class YearState:
     def candidates(self) -> list[ApplicantState]:
         return [a for a in self.applicants.values() if a.candidate and not a.withdrawn]
 
-    def next_step(self) -> str:
-        """What the clerk does next, in words, with the command."""
+    def next_action(self) -> tuple[str, str]:
+        """What comes next, as (step, detail): open, receive, preliminary (how many), expert (how many),
+        publicise, resolve (objection ids), confirm (publicity end), assess, none. Both shells word it."""
         if self.opened is None:
-            return f"open the {self.year} call: docgen open --year {self.year}"
+            return "open", ""
         if not self.applicants:
-            return "receive applications: docgen receive APPLICANT.yaml --evidence TYPE=FILES"
+            return "receive", ""
         if self.confirmation is not None:
-            return "confirmed; next: yearly assessments (docgen assess) and the register (docgen register)"
+            return "assess", ""
         if self.publicity is not None:
             waiting = [o for a in self.applicants.values() for o in a.open_objections]
             if waiting:
-                ids = ", ".join(o.id for o in waiting)
-                return f"resolve objection(s) {ids}: docgen objection resolve ID --upheld|--dismissed --reason ..."
-            return f"after the publicity ends ({self.publicity_end}): docgen confirm --doc-number ... --date ..."
+                return "resolve", ", ".join(o.id for o in waiting)
+            return "confirm", str(self.publicity_end)
         if self.has_preliminary:
             pending = [a for a in self.applicants.values() if a.preliminary is None]
             if pending:
-                return (
-                    f"preliminary review of {len(pending)} applicant(s): docgen preliminary UNIT --recommend|--reject"
-                )
+                return "preliminary", str(len(pending))
         pending = [a for a in self.in_expert_review() if a.expert is None]
         if pending:
-            return f"expert review of {len(pending)} applicant(s): docgen expert UNIT --candidate|--not-candidate"
+            return "expert", str(len(pending))
         if not self.candidates():
-            return "no candidates: the year ends without new bases"
-        return "publish the candidates: docgen publicise --date ..."
+            return "none", ""
+        return "publicise", ""
+
+    def next_step(self) -> str:
+        """What the clerk does next, in words, with the command."""
+        step, detail = self.next_action()
+        return {
+            "open": f"open the {self.year} call: docgen open --year {self.year}",
+            "receive": "receive applications: docgen receive APPLICANT.yaml --evidence TYPE=FILES",
+            "assess": "confirmed; next: yearly assessments (docgen assess) and the register (docgen register)",
+            "resolve": f"resolve objection(s) {detail}: docgen objection resolve ID --upheld|--dismissed --reason ...",
+            "confirm": f"after the publicity ends ({detail}): docgen confirm --doc-number ... --date ...",
+            "preliminary": f"preliminary review of {detail} applicant(s): docgen preliminary UNIT --recommend|--reject",
+            "expert": f"expert review of {detail} applicant(s): docgen expert UNIT --candidate|--not-candidate",
+            "none": "no candidates: the year ends without new bases",
+            "publicise": "publish the candidates: docgen publicise --date ...",
+        }[step]
 
 
 @dataclass

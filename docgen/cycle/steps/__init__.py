@@ -11,7 +11,7 @@ from docgen.cycle.steps.assessment import assess, failing_reason, revoke
 from docgen.cycle.steps.call import Evidence, campaign_deadline, open_year, receive
 from docgen.cycle.steps.confirmation import confirm, reissue_plaque
 from docgen.cycle.steps.publicity import object_to, publicise, resolve_objection
-from docgen.cycle.steps.review import expert, preliminary
+from docgen.cycle.steps.review import expert, parse_points, preliminary
 
 __all__ = [
     "Cycle",
@@ -25,6 +25,7 @@ __all__ = [
     "failing_reason",
     "object_to",
     "open_year",
+    "parse_points",
     "preliminary",
     "publicise",
     "receive",

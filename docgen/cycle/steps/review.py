@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from docgen.applicant import load_applicant
 from docgen.cycle.campaign import load_campaign
@@ -23,6 +23,20 @@ from docgen.eligibility import check_applicant
 from docgen.errors import BadInputError
 from docgen.verdict import Verdict, number_text
 from docgen.workspace import Workspace
+
+
+def parse_points(value: str | None, field: str = "--points") -> Decimal | None:
+    """An expert group's score as typed (CLI option or web form field); None when none was given."""
+    if value is None or not value.strip():
+        return None
+    try:
+        points = Decimal(value.strip())
+    except InvalidOperation:
+        raise BadInputError(f"{field} {value}: not a number") from None
+    if not points.is_finite() or points < 0:
+        raise BadInputError(f"{field} {value}: must be a number of 0 or more")
+    return points
+
 
 SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{1,10}")  # a district or place, as in 杭州市公共实训基地萧山分基地
 

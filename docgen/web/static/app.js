@@ -1,0 +1,48 @@
+// docgen web interface: the little script the pages need (no inline scripts: the CSP forbids them).
+(function () {
+  "use strict";
+
+  // Highlight boxes carry their place as fractions of the page; sized here because inline styles are refused.
+  function placeBoxes(root) {
+    root.querySelectorAll(".hl[data-box]").forEach(function (el) {
+      var b = el.getAttribute("data-box").split(",").map(Number);
+      el.style.left = (b[0] * 100) + "%";
+      el.style.top = (b[1] * 100) + "%";
+      el.style.width = (b[2] * 100) + "%";
+      el.style.height = (b[3] * 100) + "%";
+    });
+  }
+
+  // An upload shows how much has been sent, then follows the server to the job's page.
+  function uploadWithProgress(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.FormData || !form.checkValidity()) { return; }
+      event.preventDefault();
+      var bar = form.querySelector(".upload-progress");
+      var button = form.querySelector("button");
+      if (bar) { bar.hidden = false; }
+      if (button) { button.disabled = true; button.textContent = "正在上传…"; }
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      request.upload.addEventListener("progress", function (e) {
+        if (bar && e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); }
+      });
+      request.addEventListener("load", function () {
+        var next = null;
+        try { next = JSON.parse(request.responseText).location; } catch (err) { next = null; }
+        if (next) { window.location.assign(next); } else { document.documentElement.innerHTML = request.responseText; }
+      });
+      request.addEventListener("error", function () {
+        if (button) { button.disabled = false; button.textContent = "上传失败，重试"; }
+      });
+      request.send(new FormData(form));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    placeBoxes(document);
+    document.querySelectorAll("form[data-upload]").forEach(uploadWithProgress);
+  });
+  document.addEventListener("htmx:afterSwap", function (e) { placeBoxes(e.target); });
+})();
