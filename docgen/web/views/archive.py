@@ -68,7 +68,7 @@ def year(year: int) -> Any:
 @bp.post("/archive/verify")
 @requires("archive")
 def verify() -> Any:
-    job = g.site.jobs.submit("verify", "核验工作区（决定记录链与档案校验值）", g.user.name, {})
+    job = g.site.jobs.submit("verify", "核验工作区（决定记录链与档案校验值）", g.user.signs_as, {})
     return redirect(url_for("year.job", job_id=job.id))
 
 
@@ -76,7 +76,7 @@ def verify() -> Any:
 @requires("archive")
 def export(year: int) -> Any:
     _year_of_archive(year)
-    job = g.site.jobs.submit("export", f"{year} 年度 BagIt 导出包", g.user.name, {"year": year})
+    job = g.site.jobs.submit("export", f"{year} 年度 BagIt 导出包", g.user.signs_as, {"year": year})
     return redirect(url_for("year.job", job_id=job.id))
 
 

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, g, render_template, request, send_
 
 from archive import ItemRecord
 from docgen.cycle.steps import Cycle
-from docgen.evidence import open_archive
+from docgen.evidence import known_units, open_archive
 from docgen.web.auth import requires
 from docgen.web.common import USER_ERRORS, attachment
 from docgen.web.pageview import FORMATS, WIDTHS, match_boxes, page_image
@@ -79,8 +79,9 @@ def viewer(code: str, page: int) -> Any:
     terms = query_terms(q)
     boxes = match_boxes(pdf, page, terms)
     quality = record.page_quality[page - 1] if len(record.page_quality) >= page else None
+    unit = next((name for name, code in known_units(g.site.workspace).items() if code == record.applicant), "")
     return render_template(
-        "page.html", record=record, page=page, q=q, boxes=boxes, terms=terms, quality=quality, size="read"
+        "page.html", record=record, page=page, q=q, boxes=boxes, quality=quality, size="read", unit=unit
     )
 
 

@@ -272,8 +272,9 @@ def receive(year: int) -> Any:
         "by": signed.by,
         "date": signed.date.isoformat(),
         "revise": _field("revise", "重新申报原因", required=False),
+        "code": applicant.credit_code,
     }
-    job = jobs.submit("receive", f"受理申报：{applicant.name}", g.user.name, params, job_id=job_id)
+    job = jobs.submit("receive", f"受理申报：{applicant.name}", g.user.signs_as, params, job_id=job_id)
     return _go(url_for("year.job", job_id=job.id))
 
 
@@ -287,7 +288,7 @@ def _go(location: str) -> Any:
 @bp.post("/y/<int:year>/pdfs")
 @requires("step")
 def pdfs(year: int) -> Any:
-    job = g.site.jobs.submit("pdfs", f"{year} 年度文书导出 PDF", g.user.name, {"year": year})
+    job = g.site.jobs.submit("pdfs", f"{year} 年度文书导出 PDF", g.user.signs_as, {"year": year})
     return redirect(url_for("year.job", job_id=job.id))
 
 
@@ -316,7 +317,7 @@ def job_again(job_id: str) -> Any:
     if not may(g.user, JOB_PERMISSION[found.kind]):
         abort(403)
     try:
-        g.site.jobs.again(job_id, g.user.name)
+        g.site.jobs.again(job_id, g.user.signs_as)
     except USER_ERRORS as exc:
         flash(exc.message, "error")
     return redirect(url_for("year.job", job_id=job_id))
