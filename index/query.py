@@ -104,3 +104,9 @@ def matches(parsed: Parsed, text: str) -> bool:
     return all(any(t.text in text for t in group) for group in parsed.groups) and not any(
         t.text in text for t in parsed.excluded
     )
+
+
+def query_terms(text: str) -> list[str]:
+    """The words and phrases a query looks for (not those it excludes), folded as the page text is:
+    what a viewer highlights on a page. A query that does not parse raises BadQuery."""
+    return parse(text).positive

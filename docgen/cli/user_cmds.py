@@ -65,7 +65,12 @@ def user_add_cmd(state: State, name: str, role: str, full_name: str, generate: b
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @pass_state
 def user_passwd_cmd(state: State, name: str, generate: bool, password_stdin: bool) -> None:
-    """Set a user's password."""
+    """Set a user's password (asked twice, or made up and shown once with --generate).
+
+    \b
+    Example:
+      docgen user passwd zhouli --generate
+    """
     workspace = workspace_of(state)
     password, made_up = _password(generate, password_stdin)
     users.set_password(workspace, name, password)
@@ -78,7 +83,12 @@ def user_passwd_cmd(state: State, name: str, generate: bool, password_stdin: boo
 @click.argument("name")
 @pass_state
 def user_remove_cmd(state: State, name: str) -> None:
-    """Remove a user: they can no longer log in (decisions they recorded keep their name)."""
+    """Remove a user: they can no longer log in (decisions they recorded keep their name).
+
+    \b
+    Example:
+      docgen user remove zhouli
+    """
     users.remove_user(workspace_of(state), name)
     click.echo(f"removed {name}")
 
@@ -86,6 +96,11 @@ def user_remove_cmd(state: State, name: str) -> None:
 @user_group.command("list")
 @pass_state
 def user_list_cmd(state: State) -> None:
-    """The users and their roles."""
+    """The users, their roles and the names their decisions are recorded under.
+
+    \b
+    Example:
+      docgen user list
+    """
     for user in users.load_users(workspace_of(state)).values():
         click.echo(f"{user.name}\t{user.role.value}\t{user.signs_as}")

@@ -25,7 +25,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from archive import write_all_atomically
-from index.analysis import searchable_with_origin
+from index import searchable_with_origin
 
 WIDTHS = {"thumb": 240, "read": 1100}
 FORMATS = {"thumb": ("PNG", "image/png"), "read": ("JPEG", "image/jpeg")}  # a small grey PNG; a colour JPEG

@@ -12,7 +12,7 @@ from docgen.policy_registry import load_policy
 from docgen.web.auth import requires
 from docgen.web.common import USER_ERRORS
 from index import END, MARK
-from index.query import parse
+from index import query_terms as terms_of
 
 bp = Blueprint("search", __name__, url_prefix="/w/<site>")
 
@@ -22,7 +22,7 @@ PER_PAGE = 20
 def query_terms(text: str) -> list[str]:
     """The searchable terms of a query to highlight (none when it does not parse)."""
     try:
-        return parse(text).positive
+        return terms_of(text)
     except USER_ERRORS:
         return []
 
