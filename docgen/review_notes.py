@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from archive import write_all_atomically
+from docgen.datafiles import load_written_yaml
 from docgen.errors import BadInputError
 from docgen.workspace import Workspace
 
@@ -31,7 +32,7 @@ def notes(workspace: Workspace, year: int, code: str) -> list[Note]:
     if not path.is_file():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_written_yaml(path.read_text(encoding="utf-8")) or {}
         return [Note.model_validate(n) for n in data.get("notes", [])]
     except (yaml.YAMLError, ValidationError, AttributeError, UnicodeDecodeError) as exc:
         raise BadInputError(f"{path}: not a notes file docgen wrote ({type(exc).__name__})") from None

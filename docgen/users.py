@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from archive import write_all_atomically
+from docgen.datafiles import load_written_yaml
 from docgen.errors import BadInputError
 from docgen.workspace import Workspace
 
@@ -62,7 +63,7 @@ def load_users(workspace: Workspace) -> dict[str, User]:
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_written_yaml(path.read_text(encoding="utf-8")) or {}
         return {u.name: u for u in _UsersFile.model_validate(data).users}
     except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as exc:
         raise BadInputError(f"{path}: not a users file docgen wrote ({type(exc).__name__})") from None

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from archive import sha256_of, write_all_atomically
 from docgen.cycle.journal import Decision, decision_numbers, decision_years
+from docgen.datafiles import load_written_yaml
 from docgen.workspace import Workspace
 
 HEAD_FILE = "HEAD"
@@ -73,7 +74,7 @@ def catch_up_head(workspace: Workspace, year: int) -> None:
     if recorded[1] == last.name:
         return
     try:
-        previous = yaml.safe_load(last.read_text(encoding="utf-8")).get("previous")
+        previous = load_written_yaml(last.read_text(encoding="utf-8")).get("previous")
     except (yaml.YAMLError, AttributeError, OSError):
         return
     named = last.parent / recorded[1]
@@ -128,7 +129,7 @@ def _check_year(
         name = str(path.relative_to(rel))
         data = path.read_bytes()
         try:
-            decision = Decision.model_validate(yaml.safe_load(data.decode("utf-8")))
+            decision = Decision.model_validate(load_written_yaml(data.decode("utf-8")))
         except (yaml.YAMLError, UnicodeDecodeError, ValidationError, ValueError, RecursionError) as exc:
             breaks.append(Break(name, f"not a readable decision ({type(exc).__name__}); restore it from a copy"))
             previous_hash, previous_name = sha256_bytes(data), name

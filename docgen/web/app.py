@@ -22,6 +22,7 @@ from archive import write_all_atomically
 from docgen.users import ROLE_NAMES
 from docgen.web.auth import LoginThrottle, current_user, may
 from docgen.web.jobs import JobRunner
+from docgen.web.snapshot import Snapshot
 from docgen.web.tasks import HANDLERS
 from docgen.workspace import Workspace
 
@@ -35,6 +36,8 @@ class Site:
     key: str
     workspace: Workspace
     jobs: JobRunner
+    snapshot: Snapshot
+    logins: LoginThrottle
 
     @property
     def title(self) -> str:
@@ -78,9 +81,15 @@ def create_app(workspaces: list[Workspace], *, testing: bool = False) -> Flask:
     )
     CSRFProtect(app)
     app.extensions["docgen.sites"] = {
-        key: Site(key, workspace, JobRunner(workspace, HANDLERS)) for key, workspace in site_keys(workspaces).items()
+        key: Site(
+            key,
+            workspace,
+            JobRunner(workspace, HANDLERS),
+            Snapshot(workspace),
+            LoginThrottle(workspace.web_dir / "login-failures.json"),
+        )
+        for key, workspace in site_keys(workspaces).items()
     }
-    app.extensions["docgen.throttle"] = (LoginThrottle(limit=5), LoginThrottle(limit=30))
 
     from docgen.web.views import applicant, archive, files, login, search, year
 

@@ -8,11 +8,13 @@ is the only place that says who may do what.
 
 from __future__ import annotations
 
+import fcntl
 import functools
-import threading
+import json
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, session, url_for
@@ -46,10 +48,11 @@ def current_user() -> User | None:
     site = g.get("site")
     if site is None:
         return None
-    name = session.get("users", {}).get(site.key)
-    if not name:
-        return None
-    return load_users(site.workspace).get(name)
+    if "current_user" not in g:
+        name = session.get("users", {}).get(site.key)
+        g.current_user = load_users(site.workspace).get(name) if name else None
+    user: User | None = g.current_user
+    return user
 
 
 def requires(permission: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -81,34 +84,52 @@ def requires(permission: str) -> Callable[[Callable[..., Any]], Callable[..., An
 
 
 class LoginThrottle:
-    """Failed logins counted per client address and per name: after `limit` failures within `window`
-    seconds, further tries are refused until the oldest failure ages out."""
+    """Failed logins counted per user name and per client address, in a file beside the users (so every
+    worker process of the server counts the same): after `per_name` failures for a name, or
+    `per_address` from an address, within `window` seconds, tries are refused until the oldest failure
+    ages out. A right password does not get past a refusal."""
 
-    def __init__(self, limit: int = 5, window: float = 600) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def __init__(self, path: Path, per_name: int = 5, per_address: int = 30, window: float = 600) -> None:
+        self.path, self.window = path, window
+        self.limits = {"name": per_name, "address": per_address}
 
-    def wait(self, *keys: str) -> int:
+    def wait(self, name: str, address: str) -> int:
         """Seconds until a try is allowed again (0: now)."""
-        now = time.monotonic()
-        longest = 0.0
-        with self._lock:
-            for key in keys:
-                failures = self._failures[key]
-                while failures and now - failures[0] > self.window:
-                    failures.popleft()
-                if len(failures) >= self.limit:
-                    longest = max(longest, self.window - (now - failures[0]))
-        return int(longest) + (1 if longest else 0)
+        with self._locked() as failures:
+            now = time.time()
+            longest = 0.0
+            for kind, value in (("name", name), ("address", address)):
+                recent = [t for t in failures.get(f"{kind}:{value}", []) if now - t < self.window]
+                if len(recent) >= self.limits[kind]:
+                    longest = max(longest, self.window - (now - min(recent)))
+            return int(longest) + (1 if longest else 0)
 
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._failures[key].append(now)
+    def failed(self, name: str, address: str) -> None:
+        with self._locked(write=True) as failures:
+            now = time.time()
+            for key in (f"name:{name}", f"address:{address}"):
+                recent = [t for t in failures.get(key, []) if now - t < self.window][-100:]
+                failures[key] = [*recent, now]
 
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+    def succeeded(self, name: str) -> None:
+        with self._locked(write=True) as failures:
+            failures.pop(f"name:{name}", None)
+
+    @contextmanager
+    def _locked(self, write: bool = False) -> Iterator[dict[str, list[float]]]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                handle.seek(0)
+                try:
+                    failures = json.loads(handle.read() or "{}")
+                except ValueError:
+                    failures = {}
+                yield failures
+                if write:
+                    handle.seek(0)
+                    handle.truncate()
+                    handle.write(json.dumps(failures))
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)

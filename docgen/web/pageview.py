@@ -42,6 +42,19 @@ class Box:
     height: float
 
 
+def picture_cache(web_dir: Path, copy_sha256: str) -> Path:
+    """Where an archive copy's pictures are kept: by its hash, so a re-read copy gets new ones."""
+    return web_dir / "cache" / "pages" / copy_sha256[:32]
+
+
+def prepare_pictures(pdf: Path, pages: int, cache: Path) -> None:
+    """Render every page at every size now (after an upload's OCR, in its job), so that a reviewer's
+    first look at a page is as quick as any later one."""
+    for page in range(1, pages + 1):
+        for size in WIDTHS:
+            page_image(pdf, page, size, cache)
+
+
 def page_image(pdf: Path, page: int, size: str, cache: Path) -> bytes:
     """The page (1-based) as a picture at one of WIDTHS (format: FORMATS), from the cache when it was
     rendered before. Seals are red and photos are colour, so the reading size keeps colour."""

@@ -13,7 +13,9 @@ from docgen.cycle import steps
 from docgen.cycle.details import Received
 from docgen.cycle.steps import Cycle, Signed
 from docgen.documents.make import export_pdfs
+from docgen.evidence import records
 from docgen.web.jobs import Progress, Work
+from docgen.web.pageview import picture_cache, prepare_pictures
 from docgen.workspace import Workspace
 
 OUTCOME_ZH = {
@@ -55,6 +57,11 @@ def receive(workspace: Workspace, params: dict[str, Any], progress: Progress) ->
     failed = sum(1 for e in received.evidence if e.outcome == "ocr_failed")
     for note in result.notes:
         progress.note(note)
+    filed = {e.code for e in received.evidence if e.code}
+    for folder, record in records(workspace, params["year"], params["code"]):
+        if record.archival_code in filed and record.archive_copy is not None:
+            cache = picture_cache(workspace.web_dir, record.archive_copy.sha256)
+            prepare_pictures(folder / record.archive_copy.file, record.pages, cache)
     summary = f"已受理 {result.decision.unit}（{result.decision.id}），材料 {len(received.evidence)} 份"
     return summary + (f"，其中 {failed} 份识别失败：请在档案页重新识别" if failed else "")
 

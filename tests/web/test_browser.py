@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from waitress import create_server
 
 from docgen.applicant import load_applicant
+from docgen.evidence import records
 from docgen.samples.evidence import make_evidence
 from docgen.web.app import create_app, sites_of
 from docgen.workspace import open_workspace
@@ -41,9 +42,15 @@ WAIT_JOB = 240_000  # ms: OCR of a few scanned pages on 2 cores
 
 
 @pytest.fixture(scope="module")
-def server(small_year: Year, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served_root(small_year: Year, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("served") / "ws"
     shutil.copytree(small_year.root, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(served_root: Path) -> Iterator[str]:
+    root = served_root
     app = create_app([open_workspace(root)])
     httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=httpd.run, daemon=True)
@@ -85,7 +92,9 @@ def flash_ok(page: Page, text: str) -> None:
     expect(page.locator(".flash.ok").first).to_contain_text(text)
 
 
-def test_clerk_receives_an_upload_and_runs_the_year(server: str, browser: Browser, tmp_path: Path) -> None:
+def test_clerk_receives_an_upload_and_runs_the_year(
+    server: str, served_root: Path, browser: Browser, tmp_path: Path
+) -> None:
     page = logged_in(browser, server, "clerk")
     page.goto(f"{server}/?year=2021")
     shot(page, "01-clerk-year-before")
@@ -104,6 +113,11 @@ def test_clerk_receives_an_upload_and_runs_the_year(server: str, browser: Browse
     expect(page.locator(".job-state .badge")).to_contain_text("已完成", timeout=WAIT_JOB)
     expect(page.locator(".job .flash")).to_contain_text("已受理 昆山花桥技工学校")
     shot(page, "03-clerk-upload-done")
+    school = load_applicant(SCHOOL).credit_code
+    uploaded = [r for _, r in records(open_workspace(served_root), 2021, school)]
+    assert sum(r.pages for r in uploaded) == 4  # 3 certificates and the licence
+    pictures = list((served_root / "web" / "cache" / "pages").glob("*/*"))
+    assert len(pictures) >= 2 * 4  # the job rendered each new page at both sizes for the reviewers
 
     page.goto(f"{server}/?year=2021")
     for unit in ("昆山精工数控技术有限公司", "昆山花桥技工学校"):
@@ -177,7 +191,7 @@ def test_reviewer_searches_opens_a_hit_and_sees_the_highlight(server: str, brows
     shot(page, "05-reviewer-search")
     page.locator("a.hit-title").first.click()
     highlight = page.locator(".page-figure.read .hl").first
-    page.wait_for_function("document.querySelector('.page-figure.read img').naturalWidth > 0")
+    expect(page.locator(".page-figure.read img")).to_have_js_property("complete", True)
     expect(highlight).to_be_visible()
     box, picture = highlight.bounding_box(), page.locator(".page-figure.read img").bounding_box()
     assert box and picture and box["width"] > 20 and box["height"] > 8

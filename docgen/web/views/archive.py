@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from archive import seal_history
 from docgen.archiving import seal_year, unseal_year, year_catalogue
 from docgen.cycle.report import register_csv, register_rows
-from docgen.cycle.steps import Cycle
 from docgen.evidence import open_archive
 from docgen.web.auth import requires
 from docgen.web.common import USER_ERRORS, attachment
@@ -134,12 +133,12 @@ def catalogue(year: int) -> Any:
 @bp.get("/register")
 @requires("view")
 def register() -> Any:
-    rows = register_rows(Cycle.load(g.site.workspace))
+    rows = register_rows(g.site.snapshot.cycle())
     return render_template("register.html", rows=rows)
 
 
 @bp.get("/register.csv")
 @requires("view")
 def register_download() -> Any:
-    body = register_csv(register_rows(Cycle.load(g.site.workspace)))
+    body = register_csv(register_rows(g.site.snapshot.cycle()))
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": attachment("基地名录.csv")})

@@ -10,11 +10,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, g, render_template, request, send_file
 
 from archive import ItemRecord
-from docgen.cycle.steps import Cycle
 from docgen.evidence import known_units, open_archive
 from docgen.web.auth import requires
 from docgen.web.common import USER_ERRORS, attachment
-from docgen.web.pageview import FORMATS, WIDTHS, match_boxes, page_image
+from docgen.web.pageview import FORMATS, WIDTHS, match_boxes, page_image, picture_cache
 from docgen.web.views.search import query_terms
 
 bp = Blueprint("files", __name__, url_prefix="/w/<site>")
@@ -107,7 +106,7 @@ def image(code: str, page: int, size: str) -> Any:
     folder, record = _record(code)
     _page_of(record, page)
     pdf = _copy_of(folder, record)
-    cache = g.site.workspace.web_dir / "cache" / "pages" / record.archive_copy.sha256[:32]  # type: ignore[union-attr]
+    cache = picture_cache(g.site.workspace.web_dir, record.archive_copy.sha256)  # type: ignore[union-attr]
     response = Response(page_image(pdf, page, size, cache), mimetype=FORMATS[size][1])
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
@@ -136,7 +135,7 @@ def document(decision_id: str, number: int, fmt: str) -> Any:
     """A generated document by its decision and its place in the decision's list; fmt docx or pdf."""
     if fmt not in ("docx", "pdf"):
         abort(404)
-    cycle = Cycle.load(g.site.workspace)
+    cycle = g.site.snapshot.cycle()
     decision = next((d for d in cycle.standing.decisions if d.id == decision_id), None)
     if decision is None or not 0 <= number < len(decision.documents):
         abort(404)

@@ -37,20 +37,19 @@ def login(**_: Any) -> Any:
     if request.method == "POST":
         name = request.form.get("name", "").strip()
         password = request.form.get("password", "")
-        by_name, by_address = current_app.extensions["docgen.throttle"]
-        name_key, address_key = f"{site.key}:{name}", request.remote_addr or "?"
-        wait = max(by_name.wait(name_key), by_address.wait(address_key))
+        address = request.remote_addr or "?"
+        wait = site.logins.wait(name, address)
         if wait:
             error = f"登录失败次数过多，请 {wait // 60 + 1} 分钟后再试。"
         elif (user := authenticate(site.workspace, name, password)) is None:
-            by_name.failed(name_key)
-            by_address.failed(address_key)
+            site.logins.failed(name, address)
             error = "用户名或密码不正确。"
         else:
-            by_name.succeeded(name_key)
+            site.logins.succeeded(name)
             users = dict(session.get("users", {}))
             users[site.key] = user.name
             session.clear()  # a new session on login: no fixation
+            g.pop("current_user", None)
             session["users"] = users
             session.permanent = True
             return redirect(_safe_next(request.args.get("next"), url_for("year.dashboard")))

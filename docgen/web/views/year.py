@@ -20,7 +20,6 @@ from docgen.applicant import load_applicant
 from docgen.cycle import steps
 from docgen.cycle.campaign import campaign_years, default_year
 from docgen.cycle.journal import Decision, decision_years
-from docgen.cycle.report import year_status
 from docgen.cycle.stages import stage
 from docgen.cycle.steps import Cycle, Signed, StepResult
 from docgen.errors import BadInputError
@@ -84,9 +83,9 @@ def documents_of(cycle: Cycle, year: int) -> list[tuple[Decision, list[tuple[int
 @bp.get("/")
 @requires("view")
 def dashboard() -> Any:
-    cycle = Cycle.load(g.site.workspace)
+    cycle = g.site.snapshot.cycle()
     year = chosen_year(cycle)
-    status = year_status(cycle, year)
+    status = g.site.snapshot.status(year)
     state = cycle.year(year)
     step, detail = state.next_action()
     return render_template(
