@@ -16,13 +16,30 @@ class Verdict(StrEnum):
     info = "info"  # neither helps nor hurts (e.g. a priority criterion not met)
 
 
+class Said(str):
+    """A detail in English (for the command line) that carries its Chinese wording (for documents and
+    the web pages): str(said) is the English, said.zh the Chinese."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Said:
+        said = super().__new__(cls, en)
+        said.zh = zh
+        return said
+
+
+def zh(detail: str) -> str:
+    """The Chinese wording of a detail (a Said), or the detail itself."""
+    return getattr(detail, "zh", detail)
+
+
 @dataclass(frozen=True)
 class Finding:
     """The result of one check, with the figures behind it and the evidence a reviewer should open."""
 
     label: str
     verdict: Verdict
-    detail: str
+    detail: str  # a Said where the check has Chinese wording
     evidence: tuple[str, ...] = ()
     priority: bool = False
 
@@ -30,7 +47,8 @@ class Finding:
         return {
             "label": self.label,
             "verdict": self.verdict.value,
-            "detail": self.detail,
+            "detail": str(self.detail),
+            "detail_zh": zh(self.detail),
             "evidence": list(self.evidence),
             "priority": self.priority,
         }

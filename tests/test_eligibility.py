@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from docgen.applicant import Applicant
 from docgen.eligibility import EligibilityReport, check_applicant
 from docgen.policy_registry import load_policy
-from docgen.verdict import Verdict
+from docgen.verdict import Verdict, zh
 from tests.conftest import EXAMPLES, load_example, run, write_yaml
 
 KUNSHAN = load_policy("kunshan-2021")
@@ -197,3 +198,29 @@ def test_the_same_applicant_file_serves_both_programmes(tmp_path: Path) -> None:
     path = write_yaml(tmp_path / "a.yaml", kunshan(district="萧山区"))
     assert run("check", path, "-p", "kunshan-2021").exit_code == 1  # outside Kunshan
     assert run("check", path, "-p", "hangzhou-2024").exit_code == 0
+
+
+# --- wording -------------------------------------------------------------------------------------
+
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+VARIANTS = [
+    {"site": {"area_m2": 800, "owned": True, "fire_ventilation_lighting_temperature": None}},
+    {"experience_years": 1, "kind": "其他"},
+    {"district": "外省", "projects": [{"name": "焊接实训", "occupation": "焊工", "equipment": [], "teachers": []}]},
+]
+
+
+@pytest.mark.parametrize("policy", [KUNSHAN, HANGZHOU], ids=lambda p: p.id)
+def test_every_finding_has_chinese_wording_beside_the_english(policy: Any) -> None:
+    """The web page and documents show .zh: no English word may reach them, whatever the verdict."""
+    applicants = [load_example(p.relative_to(EXAMPLES).as_posix()) for p in sorted(EXAMPLES.glob("*/applicant-*.yaml"))]
+    applicants += [{**kunshan(), **change} for change in VARIANTS]
+    seen = set()
+    for data in applicants:
+        for condition in report_of(data, policy).conditions:
+            for finding in condition.findings:
+                chinese = zh(finding.detail)
+                assert not ENGLISH_WORD.search(chinese), (finding.label, chinese)
+                assert finding.to_json()["detail_zh"] == chinese
+                seen.add(finding.verdict)
+    assert {Verdict.passed, Verdict.failed, Verdict.review} <= seen  # the variants reach every wording

@@ -20,7 +20,6 @@ from archive import Archive, ItemRecord
 from docgen.applicant import Applicant, Equipment, Teacher
 from docgen.crosscheck.text import (
     NearMiss,
-    Said,
     areas_on_page,
     compact,
     identifier,
@@ -35,7 +34,7 @@ from docgen.crosscheck.text import (
 from docgen.eligibility import qualifies
 from docgen.errors import BadInputError
 from docgen.policy import Policy
-from docgen.verdict import Verdict, number_text
+from docgen.verdict import Said, Verdict, number_text, zh
 
 
 class Match(StrEnum):
@@ -74,6 +73,7 @@ class Evidence:
     archival_code: str
     page: int
     snippet: str
+    found: tuple[str, ...] = ()  # the text looked for and found on the page: what a page view highlights
 
 
 @dataclass
@@ -235,8 +235,11 @@ class _Prepared:
         self.compact = self.page.compact
         self.runs = identifier_runs(self.compact)
 
-    def evidence(self, around: str) -> Evidence:
-        return Evidence(self.page.archival_code, self.page.page, snippet(self.page.text, around))
+    def evidence(self, around: str, *, highlight: tuple[str, ...] = ()) -> Evidence:
+        """The page as evidence, its snippet the line holding `around`; `highlight` (default: `around`)
+        is what a page view marks."""
+        found = highlight or (around,)
+        return Evidence(self.page.archival_code, self.page.page, snippet(self.page.text, around), found)
 
 
 def snippet(text: str, around: str, width: int = 24) -> str:
@@ -317,7 +320,8 @@ def _teacher_on_page(
 ) -> ClaimResult | None:
     number = identifier(teacher.certificate_no or "")
     shown = level_on_page(p.compact, is_title)
-    evidence = [p.evidence(number if exact else (near.found if near else teacher.name))]
+    on_page = number if exact else (near.found if near else teacher.name)
+    evidence = [p.evidence(on_page, highlight=tuple(dict.fromkeys((teacher.name, on_page))))]
     if (exact or near) and has_name:
         if level and shown and shown != level:
             return ClaimResult(
@@ -413,7 +417,7 @@ def check_equipment(item: Equipment, pages: list[_Prepared]) -> ClaimResult:
                             f"the line reads {damaged}: model and quantity unclear",
                             f"页面识读为{damaged}，型号与数量不清",
                         )
-                        evidence = [Evidence(p.page.archival_code, p.page.page, compact(line))]
+                        evidence = [Evidence(p.page.archival_code, p.page.page, compact(line), (damaged,))]
                         results.append(ClaimResult("equipment", claim, Match.near, detail, evidence))
                     continue
                 numbers = numbers_after_model(item.model, line)
@@ -421,7 +425,7 @@ def check_equipment(item: Equipment, pages: list[_Prepared]) -> ClaimResult:
                 if item.name not in compact(line):
                     continue
                 numbers = [int(n) for n in line.split() if n.isdigit()]
-            evidence = [Evidence(p.page.archival_code, p.page.page, compact(line))]
+            evidence = [Evidence(p.page.archival_code, p.page.page, compact(line), (item.model or item.name,))]
             if item.quantity in numbers:
                 results.append(
                     ClaimResult(
@@ -624,7 +628,7 @@ def review_json(result: Review) -> dict[str, object]:
                 "claim": c.claim,
                 "verdict": c.match.value,
                 "detail": c.detail,
-                "detail_zh": getattr(c.detail, "zh", c.detail),
+                "detail_zh": zh(c.detail),
                 "evidence": [
                     {"archival_code": e.archival_code, "page": e.page, "snippet": e.snippet} for e in c.evidence
                 ],

@@ -18,6 +18,8 @@ import cn2an
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from docgen.verdict import Said
+
 _SPACE = re.compile(r"\s+")
 _ALNUM_RUN = re.compile(r"[A-Z0-9]{6,}")
 _TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-/.]*")
@@ -35,17 +37,6 @@ def compact(text: str) -> str:
 
 def identifier(value: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", upper_fold(value))
-
-
-class Said(str):
-    """A detail in English (for the command line) that carries its Chinese wording (for documents)."""
-
-    zh: str
-
-    def __new__(cls, en: str, zh: str) -> Said:
-        said = super().__new__(cls, en)
-        said.zh = zh
-        return said
 
 
 @dataclass(frozen=True)

@@ -36,13 +36,13 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
             "step": "open",
             "name": stage(Step.open).name,
             "done": state.opened is not None,
-            "detail": _when(state.opened),
+            **_said(_when(state.opened), _when_zh(state.opened)),
         },
         {
             "step": "receive",
             "name": stage(Step.receive).name,
             "done": bool(applicants),
-            "detail": f"{len(applicants)} received",
+            **_said(f"{len(applicants)} received", f"{len(applicants)} 家已受理"),
         },
     ]
     if state.has_preliminary:
@@ -53,31 +53,38 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
                 "step": "preliminary",
                 "name": stage(Step.preliminary).name,
                 "done": bool(applicants) and reviewed == len(applicants),
-                "detail": f"{reviewed}/{len(applicants)} reviewed, {recommended} recommended",
+                **_said(
+                    f"{reviewed}/{len(applicants)} reviewed, {recommended} recommended",
+                    f"{reviewed}/{len(applicants)} 已初审，{recommended} 家推荐",
+                ),
             }
         )
     in_review = state.in_expert_review()
     decided = sum(1 for a in in_review if a.expert)
+    candidates = sum(1 for a in applicants if a.candidate)
     steps.append(
         {
             "step": "expert",
             "name": stage(Step.expert).name,
             "done": bool(in_review) and decided == len(in_review),
-            "detail": f"{decided}/{len(in_review)} decided, {sum(1 for a in applicants if a.candidate)} candidates",
+            **_said(
+                f"{decided}/{len(in_review)} decided, {candidates} candidates",
+                f"{decided}/{len(in_review)} 已评审，{candidates} 家候选",
+            ),
         }
     )
     objections = [o for a in applicants for o in a.objections]
     open_objections = [o for a in applicants for o in a.open_objections]
+    published = state.publicity.facts_as(Published) if state.publicity else None
+    period = f"{published.start} – {published.end}" if published else ""
     steps.append(
         {
             "step": "publicity",
             "name": stage(Step.publicity).name,
             "done": state.publicity is not None,
-            "detail": (
-                f"{state.publicity.facts_as(Published).start} – {state.publicity.facts_as(Published).end}, "
-                f"{len(objections)} objections, {len(open_objections)} open"
-                if state.publicity
-                else ""
+            **_said(
+                f"{period}, {len(objections)} objections, {len(open_objections)} open" if period else "",
+                f"{period}，异议 {len(objections)} 条，未处理 {len(open_objections)} 条" if period else "",
             ),
         }
     )
@@ -88,7 +95,10 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
             "step": "confirmation",
             "name": stage(Step.confirmation).name,
             "done": state.confirmation is not None,
-            "detail": f"{confirmed} bases, {confirmation.doc_number}" if confirmation else "",
+            **_said(
+                f"{confirmed} bases, {confirmation.doc_number}" if confirmation else "",
+                f"{confirmed} 家基地，{confirmation.doc_number}" if confirmation else "",
+            ),
         }
     )
     bases = list(cycle.standing.bases.values())
@@ -128,12 +138,17 @@ def _evidence_status(cycle: Cycle, year: int) -> dict[str, Any]:
     }
 
 
-def _step(step: Step, done: bool, detail: str) -> dict[str, Any]:
-    return {"step": step.value, "name": stage(step).name, "done": done, "detail": detail}
+def _said(en: str, zh: str) -> dict[str, str]:
+    """A step's detail for the command line and its Chinese wording for the web page."""
+    return {"detail": en, "detail_zh": zh}
 
 
 def _when(decision: Any) -> str:
     return f"{decision.date} by {decision.by} ({decision.id})" if decision else ""
+
+
+def _when_zh(decision: Any) -> str:
+    return f"{decision.date} {decision.by}（{decision.id}）" if decision else ""
 
 
 def _stage(a: Any, state: YearState) -> str:

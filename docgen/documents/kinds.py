@@ -26,7 +26,7 @@ from docgen.eligibility import qualifies
 from docgen.errors import BadInputError, did_you_mean, located
 from docgen.evidence import open_archive
 from docgen.policy import Policy, TeacherShare
-from docgen.verdict import Verdict, number_text
+from docgen.verdict import Verdict, number_text, zh
 from docgen.workspace import Workspace
 from docgen.yearly import check_yearly, load_yearly_report
 
@@ -637,10 +637,6 @@ _CLAIM_KINDS = {"teacher": "师资", "equipment": "设备", "site": "场地", "u
 _VERDICTS_ZH = {"pass": "达标", "fail": "不达标", "review": "待核", "info": "参考"}
 
 
-def _zh(detail: str) -> str:
-    return getattr(detail, "zh", detail)
-
-
 def worksheet_context(
     data: Applicant, policy: Policy, *, workspace: Workspace | None, year: int | None = None, **_: Any
 ) -> dict[str, Any]:
@@ -656,12 +652,12 @@ def worksheet_context_of(result: Review) -> dict[str, Any]:
             "kind": _CLAIM_KINDS[c.kind] + (f"（{c.project}）" if c.project else ""),
             "claim": c.claim,
             "verdict": ZH[c.match],
-            "detail": _zh(c.detail),
+            "detail": zh(c.detail),
             "evidence": "；".join(f"{e.archival_code} 第{e.page}页" for e in c.evidence),
         }
         for c in result.claims
     ]
-    summary = [f"{s.condition}：{_zh(s.detail)}（{_VERDICTS_ZH[s.verdict.value]}）" for s in result.summaries]
+    summary = [f"{s.condition}：{zh(s.detail)}（{_VERDICTS_ZH[s.verdict.value]}）" for s in result.summaries]
     return {
         "title": f"{result.applicant.name}申报材料评审工作底稿",
         "unit": result.applicant.name,

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from archive import write_all_atomically
 from docgen.users import ROLE_NAMES
+from docgen.verdict import zh
 from docgen.web.auth import LoginThrottle, current_user, may
 from docgen.web.jobs import JobRunner
 from docgen.web.snapshot import Snapshot
@@ -80,6 +81,7 @@ def create_app(workspaces: list[Workspace], *, testing: bool = False) -> Flask:
         TESTING=testing,
     )
     CSRFProtect(app)
+    app.add_template_filter(zh, "zh")  # a detail's Chinese wording (docgen.verdict.Said)
     app.extensions["docgen.sites"] = {
         key: Site(
             key,

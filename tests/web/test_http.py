@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -12,13 +14,14 @@ from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
 
+from docgen.applicant import load_applicant
 from docgen.cycle.steps import Cycle
 from docgen.evidence import records
 from docgen.users import load_users
 from docgen.web.app import create_app
 from docgen.web.jobs import Job
 from docgen.workspace import Workspace
-from tests.web.conftest import CODE, PASSWORD, ROLES, log_in, make_app
+from tests.web.conftest import CODE, PASSING, PASSWORD, ROLES, log_in, make_app
 
 VIEW_PAGES = [
     "/w/ws/",
@@ -218,7 +221,7 @@ def test_a_step_records_the_logged_in_user_and_a_refusal_shows_the_library_messa
         data={"unit": CODE, "decision": "recommend", "reason": "材料齐全，同意推荐", "date": "2021-12-20"},
         follow_redirects=True,
     )
-    assert "已记录 2021-0003" in done.data.decode()
+    assert "已记录 2021-0003：区镇初审：昆山精工数控技术有限公司（同意推荐）" in done.data.decode()
     decision = Cycle.load(year_copy).year(2021).applicants[CODE].preliminary
     assert decision is not None and decision.by == "韩睿" and decision.reason == "材料齐全，同意推荐"
 
@@ -356,6 +359,34 @@ def test_register_csv_opens_in_excel(app: Flask) -> None:
 
 
 # --- reviewers' notes -----------------------------------------------------------------------------
+
+
+def test_the_year_and_the_applicant_are_worded_in_chinese(app: Flask) -> None:
+    """The eligibility column and the step details are the library's Chinese wording, not the CLI's."""
+    client = app.test_client()
+    log_in(client, "reviewer")
+    page = client.get(f"/w/ws/y/2021/a/{CODE}/").data.decode()
+    assert "请查看：" in page and "在申报范围内" in page and "要求不低于50%" in page
+    for english in ("look at", "is one of", "programme's area", "bar 50%", "fire_ventilation", " of 3 "):
+        assert english not in page, english
+    year = client.get("/w/ws/?year=2021").data.decode()
+    assert "1 家已受理" in year and "0/1 已初审，0 家推荐" in year and " received" not in year
+
+
+def test_each_claim_shows_its_page_at_reading_size_on_what_was_found(app: Flask) -> None:
+    """A teacher claim's strip asks for the name and the certificate number; the fragment is the
+    reading-size picture with a box for each."""
+    client = app.test_client()
+    log_in(client, "reviewer")
+    page = client.get(f"/w/ws/y/2021/a/{CODE}/").data.decode()
+    strips = [html.unescape(u) for u in re.findall(r'hx-get="([^"]+size=strip[^"]*)"', page)]
+    teacher = load_applicant(PASSING).projects[0].teachers[0]
+    asked = [urllib.parse.parse_qs(urllib.parse.urlsplit(u).query)["q"][0] for u in strips]
+    assert f'"{teacher.name}" "{teacher.certificate_no}"' in asked, asked[:3]
+    figure = client.get(strips[asked.index(f'"{teacher.name}" "{teacher.certificate_no}"')]).data.decode()
+    assert "strip-window" in figure and "/read.img" in figure
+    assert len(re.findall(r'class="hl" data-box=', figure)) >= 2  # the name and the number
+    assert client.get(strips[0].replace("size=strip", "size=huge")).status_code == 404
 
 
 def test_a_reviewers_note_is_kept_beside_the_review(app: Flask, year_copy: Workspace) -> None:

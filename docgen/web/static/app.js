@@ -13,6 +13,21 @@
     });
   }
 
+  // A strip shows the reading-size page through a short window, moved up so the topmost match sits
+  // about a line below the window's top (translate percentages are of the page's own height).
+  function focusStrips(root) {
+    root.querySelectorAll(".strip-window").forEach(function (win) {
+      var frame = win.querySelector(".page-frame");
+      var boxes = Array.prototype.map.call(win.querySelectorAll(".hl[data-box]"), function (el) {
+        return el.getAttribute("data-box").split(",").map(Number);
+      });
+      if (!frame || !boxes.length) { return; }
+      boxes.sort(function (a, b) { return a[1] - b[1]; });
+      var shift = Math.max(0, boxes[0][1] - 1.2 * boxes[0][3]);
+      frame.style.transform = "translateY(-" + (shift * 100) + "%)";
+    });
+  }
+
   // An upload shows how much has been sent, then follows the server to the job's page.
   function uploadWithProgress(form) {
     form.addEventListener("submit", function (event) {
@@ -42,7 +57,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     placeBoxes(document);
+    focusStrips(document);
     document.querySelectorAll("form[data-upload]").forEach(uploadWithProgress);
   });
-  document.addEventListener("htmx:afterSwap", function (e) { placeBoxes(e.target); });
+  document.addEventListener("htmx:afterSwap", function (e) { placeBoxes(e.target); focusStrips(e.target); });
 })();

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 
 from docgen.applicant import load_applicant
 from docgen.crosscheck.review import ZH as MATCH_ZH
-from docgen.crosscheck.review import Match
+from docgen.crosscheck.review import Evidence, Match
 from docgen.documents.make import Request, kind_named, render_kind
 from docgen.eligibility import check_applicant
 from docgen.evidence import review_applicant
@@ -43,6 +43,11 @@ def _applicant_file(year: int, code: str) -> Path:
     return path
 
 
+def highlight_query(evidence: Evidence) -> str:
+    """What the cross-check found on the page, as a query whose terms the page view highlights."""
+    return " ".join(f'"{text}"' for text in evidence.found if text.strip() and '"' not in text)
+
+
 @bp.get("/")
 @requires("view")
 def show(year: int, code: str) -> Any:
@@ -65,6 +70,7 @@ def show(year: int, code: str) -> Any:
         match_zh=MATCH_ZH,
         match_class=MATCH_CLASS,
         verdict_zh=VERDICT_ZH,
+        highlight=highlight_query,
         notes=notes(ws, year, applicant.credit_code),
     )
 

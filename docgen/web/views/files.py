@@ -91,7 +91,7 @@ def figure(code: str, page: int) -> Any:
     folder, record = _record(code)
     _page_of(record, page)
     size = request.args.get("size", "thumb")
-    if size not in WIDTHS:
+    if size not in (*WIDTHS, "strip"):  # strip: the reading-size picture seen through a window on the match
         abort(404)
     q = request.args.get("q", "")
     boxes = match_boxes(_copy_of(folder, record), page, query_terms(q))

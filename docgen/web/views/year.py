@@ -38,6 +38,21 @@ STAGE_ZH = {
     "not recommended": "初审未推荐",
     "awaiting expert review": "待专家评审",
 }
+DECISION_ZH = {  # a decision's outcome as the journal records it; an assessment's is its grade already
+    "opened": "已发布",
+    "received": "已受理",
+    "recommended": "同意推荐",
+    "not_recommended": "不予推荐",
+    "candidate": "列为候选基地",
+    "not_selected": "未列为候选",
+    "published": "已公示",
+    "raised": "已登记异议",
+    "upheld": "异议成立",
+    "dismissed": "异议不成立",
+    "confirmed": "已发文确认",
+    "revoked": "已撤销",
+    "reissued": "已补发",
+}
 NEXT_ZH = {
     "open": "发布 {year} 年度申报通知",
     "receive": "受理申报材料",
@@ -156,7 +171,8 @@ def _run_step(year: int, call: Any) -> Any:
         flash(exc.message, "error")
     else:
         d = result.decision
-        flash(f"已记录 {d.id}：{stage(d.step).name}{'：' + d.unit if d.unit else ''}（{d.outcome}）", "ok")
+        outcome = DECISION_ZH.get(d.outcome, d.outcome)
+        flash(f"已记录 {d.id}：{stage(d.step).name}{'：' + d.unit if d.unit else ''}（{outcome}）", "ok")
         for note in result.notes:
             flash(note, "note")
     return redirect(url_for("year.dashboard", year=year) + "#steps")
