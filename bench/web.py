@@ -2,9 +2,11 @@
 
 Starts `docgen serve` (waitress, as a clerk would run it) on a workspace made by `docgen demo`, logs
 20 clients in, and for 60 s has each loop over the pages people open most: the year's dashboard, an
-applicant's review page, a search (the results fragment typing fetches), and a page picture at
-reading size (the cache emptied first, so the first showing of each page is rendered from the PDF/A
-while the others load the server; uploads through the web have theirs rendered by their job).
+applicant's review page, a search (the results fragment typing fetches), a hit's highlight fragment
+(what each result loads: the page's text layer searched for the terms), and a page picture at reading
+size. Every other picture is asked for cold: its cached file is removed just before, so it is rendered
+from the PDF/A under the full load (pages archived by the CLI are first shown that way; uploads through
+the web have theirs rendered by their job).
 In the same run the same clients fetch a static file from the same server: the floor any page stands
 on, printed as a ratio. Prints requests, errors and p50/p95/max per route.
 
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from docgen.evidence import records  # noqa: E402
 from docgen.users import add_user, generate_password, load_users, remove_user  # noqa: E402
+from docgen.web.pageview import picture_cache  # noqa: E402
 from docgen.workspace import open_workspace  # noqa: E402
 
 USER = "bench-reviewer"
@@ -98,7 +101,12 @@ def main() -> None:
     files = sorted(workspace.applicants_dir().glob("*/*.yaml"))
     year = max(int(p.parent.name) for p in files) if files else 0
     applicants = [p.stem for p in files if p.parent.name == str(year)]
-    pages = [(r.archival_code, n) for _, r in records(workspace) if r.archive_copy for n in range(1, r.pages + 1)]
+    pages = [
+        (r.archival_code, n, picture_cache(workspace.web_dir, r.archive_copy.sha256) / f"{n}-read.jpeg")
+        for _, r in records(workspace)
+        if r.archive_copy
+        for n in range(1, r.pages + 1)
+    ]
     if not applicants or not pages:
         sys.exit(f"{args.workspace}: no applicants or archived pages; make it with 'docgen demo sample-workspace'")
     key = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in workspace.root.name).strip("-")
@@ -140,11 +148,11 @@ def run(
     password: str,
     year: int,
     applicants: list[str],
-    pages: list[tuple[str, int]],
+    pages: list[tuple[str, int, Path]],
 ) -> None:
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
-    seen: set[tuple[str, int]] = set()
+    asked = itertools.count()
     lock = threading.Lock()
     stop = time.monotonic() + args.seconds
     page_cycle = itertools.cycle(pages)
@@ -157,7 +165,7 @@ def run(
         except (OSError, http.client.HTTPException, AssertionError) as exc:
             failed_logins.append(f"{type(exc).__name__}: {exc}")
             return
-        routes = itertools.cycle(["dashboard", "applicant", "search", "image", "static"])
+        routes = itertools.cycle(["dashboard", "applicant", "search", "hit", "image", "static"])
         i = n
         while time.monotonic() < stop:
             route = next(routes)
@@ -170,13 +178,20 @@ def run(
             elif route == "search":
                 path = f"/w/{key}/search?q={urllib.parse.quote(TERMS[i % len(TERMS)])}"
                 headers = {"HX-Request": "true", "HX-Target": "results"}
+            elif route == "hit":
+                with lock:
+                    code, page, _ = next(page_cycle)
+                query = urllib.parse.quote(TERMS[i % len(TERMS)])
+                path = f"/w/{key}/page/{urllib.parse.quote(code)}/{page}/figure?size=thumb&q={query}"
+                headers = {"HX-Request": "true"}
             elif route == "image":
                 with lock:
-                    code, page = next(page_cycle)
-                    cold = (code, page) not in seen
-                    seen.add((code, page))
+                    code, page, cached = next(page_cycle)
+                    cold = next(asked) % 2 == 0
+                    if cold:
+                        cached.unlink(missing_ok=True)
                 path = f"/w/{key}/page/{urllib.parse.quote(code)}/{page}/read.img"
-                route = "image (not pre-rendered)" if cold else "image (cached)"
+                route = "image (cold)" if cold else "image (cached)"
             else:
                 path = "/static/app.css"
             started = time.perf_counter()
@@ -205,7 +220,7 @@ def run(
     )
     print(f"{'route':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     p50 = {}
-    for route in ["dashboard", "applicant", "search", "image (not pre-rendered)", "image (cached)", "static"]:
+    for route in ["dashboard", "applicant", "search", "hit", "image (cold)", "image (cached)", "static"]:
         values = sorted(times.get(route, []))
         if not values:
             continue
@@ -216,7 +231,7 @@ def run(
             f"{values[-1] * 1000:>9.1f}"
         )
     if "static" in p50:
-        for route in ("dashboard", "applicant", "search"):
+        for route in ("dashboard", "applicant", "search", "hit"):
             print(f"{route} p50 / static file p50: {p50[route] / p50['static']:.1f}x")
 
 

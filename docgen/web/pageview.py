@@ -17,6 +17,7 @@ where the text was drawn: tests/web/test_pageview.py.
 from __future__ import annotations
 
 import io
+import json
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -28,7 +29,10 @@ from archive import write_all_atomically
 from index import searchable_with_origin
 
 WIDTHS = {"thumb": 240, "read": 1100}
-FORMATS = {"thumb": ("PNG", "image/png"), "read": ("JPEG", "image/jpeg")}  # a small grey PNG; a colour JPEG
+# JPEG both: scans are noise to PNG (a grey PNG thumbnail was 5.6 times the bytes and 30 times the encoding
+# time of a grey JPEG on the demo's pages); thumbnails are grey, the reading size keeps colour
+FORMATS = {"thumb": ("JPEG", "image/jpeg"), "read": ("JPEG", "image/jpeg")}
+MODES = {"thumb": ("L", 80), "read": ("RGB", 85)}  # PIL mode and JPEG quality
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call into it at a time
 
 
@@ -48,11 +52,12 @@ def picture_cache(web_dir: Path, copy_sha256: str) -> Path:
 
 
 def prepare_pictures(pdf: Path, pages: int, cache: Path) -> None:
-    """Render every page at every size now (after an upload's OCR, in its job), so that a reviewer's
-    first look at a page is as quick as any later one."""
+    """Render every page at every size and keep its text layer now (after an upload's OCR, in its job),
+    so that a reviewer's first look at a page is as quick as any later one."""
     for page in range(1, pages + 1):
         for size in WIDTHS:
             page_image(pdf, page, size, cache)
+        text_layer(pdf, page, cache)
 
 
 def page_image(pdf: Path, page: int, size: str, cache: Path) -> bytes:
@@ -71,10 +76,8 @@ def page_image(pdf: Path, page: int, size: str, cache: Path) -> bytes:
         finally:
             document.close()
     buffer = io.BytesIO()
-    if kind == "PNG":
-        image.convert("L").save(buffer, "PNG", optimize=True)
-    else:
-        image.convert("RGB").save(buffer, "JPEG", quality=85)
+    mode, quality = MODES[size]
+    image.convert(mode).save(buffer, kind, quality=quality)
     data = buffer.getvalue()
     write_all_atomically([(cached, data)])
     return data
@@ -89,11 +92,27 @@ def page_count(pdf: Path) -> int:
             document.close()
 
 
-def match_boxes(pdf: Path, page: int, terms: list[str]) -> list[Box]:
-    """Every place on the page where one of the (searchable-folded) terms occurs in its text layer."""
-    wanted = [t.replace(" ", "") for t in terms if t.strip()]
-    if not wanted:
-        return []
+@dataclass(frozen=True)
+class TextLayer:
+    """A page's text layer as PDFium reads it: its text, each character's box (left, bottom, right, top
+    in PDF points) and the page's size. Read once per page and kept beside its pictures: an archive
+    copy never changes under its hash, and matching from the kept layer needs no PDFium call (so a
+    search's highlights never wait behind another request's page rendering)."""
+
+    text: str
+    boxes: list[tuple[float, float, float, float]]
+    width: float
+    height: float
+
+
+def text_layer(pdf: Path, page: int, cache: Path | None = None) -> TextLayer:
+    kept = cache / f"{page}-text.json" if cache is not None else None
+    if kept is not None and kept.is_file():
+        try:
+            data = json.loads(kept.read_text(encoding="utf-8"))
+            return TextLayer(data["text"], [tuple(b) for b in data["boxes"]], data["width"], data["height"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # a damaged cache file is read again from the PDF
     with _PDFIUM:
         document = pdfium.PdfDocument(str(pdf))
         try:
@@ -101,18 +120,33 @@ def match_boxes(pdf: Path, page: int, terms: list[str]) -> list[Box]:
             width, height = sheet.get_size()
             text_page = sheet.get_textpage()
             text = text_page.get_text_range()
-            folded, origin = searchable_with_origin(text)
-            compact, back = _without_spaces(folded, origin)
-            boxes: list[Box] = []
-            for term in wanted:
-                start = compact.find(term)
-                while start != -1:
-                    chars = sorted({back[i] for i in range(start, start + len(term))})
-                    rects = [_char_box(text_page, text, i) for i in chars if i < text_page.count_chars()]
-                    boxes.extend(_merged(rects, width, height))
-                    start = compact.find(term, start + len(term))
+            count = min(len(text), text_page.count_chars())
+            boxes = [tuple(text_page.get_charbox(i, loose=True)) for i in range(count)]
         finally:
             document.close()
+    layer = TextLayer(text, boxes, width, height)
+    if kept is not None:
+        body = json.dumps({"text": text, "boxes": boxes, "width": width, "height": height}, ensure_ascii=False)
+        write_all_atomically([(kept, body.encode("utf-8"))])
+    return layer
+
+
+def match_boxes(pdf: Path, page: int, terms: list[str], cache: Path | None = None) -> list[Box]:
+    """Every place on the page where one of the (searchable-folded) terms occurs in its text layer."""
+    wanted = [t.replace(" ", "") for t in terms if t.strip()]
+    if not wanted:
+        return []
+    layer = text_layer(pdf, page, cache)
+    folded, origin = searchable_with_origin(layer.text)
+    compact, back = _without_spaces(folded, origin)
+    boxes: list[Box] = []
+    for term in wanted:
+        start = compact.find(term)
+        while start != -1:
+            chars = sorted({back[i] for i in range(start, start + len(term))})
+            rects = [_char_box(layer, i) for i in chars if i < len(layer.boxes)]
+            boxes.extend(_merged(rects, layer.width, layer.height))
+            start = compact.find(term, start + len(term))
     return boxes
 
 
@@ -120,20 +154,20 @@ def _weight(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _char_box(text_page: pdfium.PdfTextPage, text: str, index: int) -> tuple[float, float, float, float]:
+def _char_box(layer: TextLayer, index: int) -> tuple[float, float, float, float]:
     """The character's box (left, bottom, right, top): its height from the layer, its left and right
     from its share of its word's extent (see the module docstring)."""
-    left, bottom, right, top = text_page.get_charbox(index, loose=True)
+    text, boxes = layer.text, layer.boxes
+    left, bottom, right, top = boxes[index]
     first = index
     while first > 0 and not text[first - 1].isspace():
         first -= 1
-    last = index
-    while last + 1 < len(text) and not text[last + 1].isspace():
+    last = min(index, len(boxes) - 1)
+    while last + 1 < min(len(text), len(boxes)) and not text[last + 1].isspace():
         last += 1
     if last == first:
         return left, bottom, right, top
-    word_left = text_page.get_charbox(first, loose=True)[0]
-    word_right = text_page.get_charbox(last, loose=True)[2]
+    word_left, word_right = boxes[first][0], boxes[last][2]
     weights = [_weight(c) for c in text[first : last + 1]]
     if word_right <= word_left:
         return left, bottom, right, top

@@ -3,9 +3,9 @@ year's status, kept while no file they come from has changed.
 
 Replaying and auditing the journal hashes every generated document; a page that did it on every
 request would spend most of its time there. The version is the size, modification time and inode of
-every file the replay and the status read (decisions, documents, campaigns, applicant files, archive
-records), the way git's index notices a changed file: a step, an ingest or an edit by hand changes it,
-and the next page replays again.
+every file the replay and the status read (decisions, documents, campaigns, applicant files; for the
+archive, each year's manifest and seal file), the way git's index notices a changed file: a step, an
+ingest or an edit by hand changes it, and the next page replays again.
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def version_of(workspace: Workspace) -> Version:
         *_stats(workspace.campaigns_dir, 0),
         *_stats(workspace.applicants_dir(), 1),
         *_stats(workspace.policies_dir, 0),
-        *_stats(workspace.archive_dir, 3),  # YEAR/UNIT/ITEM/record.json and the year's seal files
+        # each year's manifest (rewritten, as the archive's commit point, whenever any of its records is
+        # written) and seal file: a few stats per year instead of one per archived file
+        *_stats(workspace.archive_dir, 1),
     ]
     return tuple(sorted(p for p in parts if not p[0].endswith(".lock")))
 

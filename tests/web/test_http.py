@@ -323,7 +323,7 @@ def test_page_pictures_and_copies_only_of_archived_items(app: Flask, year_copy: 
     image = client.get(f"/w/ws/page/{code}/1/read.img")
     assert image.status_code == 200 and image.mimetype == "image/jpeg" and image.data[:2] == b"\xff\xd8"
     thumb = client.get(f"/w/ws/page/{code}/1/thumb.img")
-    assert thumb.mimetype == "image/png" and thumb.data[:4] == b"\x89PNG"
+    assert thumb.mimetype == "image/jpeg" and thumb.data[:3] == b"\xff\xd8\xff"
     copy = client.get(f"/w/ws/pdf/{code}")
     assert copy.data[:5] == b"%PDF-"
     copy.close()

@@ -93,4 +93,16 @@ def test_page_pictures_are_cached_by_page_and_size(archived: Path, tmp_path: Pat
     assert first[:2] == b"\xff\xd8" and (tmp_path / "1-read.jpeg").read_bytes() == first
     (tmp_path / "1-read.jpeg").write_bytes(b"cached")
     assert picture(archived, 1, "read", tmp_path) == b"cached"  # from the cache, not rendered again
-    assert picture(archived, 1, "thumb", tmp_path)[:4] == b"\x89PNG"
+    assert picture(archived, 1, "thumb", tmp_path)[:3] == b"\xff\xd8\xff"
+
+
+def test_highlights_from_the_kept_text_layer_are_those_read_from_the_pdf(archived: Path, tmp_path: Path) -> None:
+    """The layer is read from the PDF once; later matches come from the kept copy, box for box."""
+    terms = [searchable(t) for t in ("高级技师", "职业", "人力资源")]
+    truth = match_boxes(archived, 1, terms)  # no cache: PDFium every time
+    assert match_boxes(archived, 1, terms, tmp_path) == truth  # read, then kept
+    assert (tmp_path / "1-text.json").is_file()
+    moved = tmp_path / "gone.pdf"
+    assert match_boxes(moved, 1, terms, tmp_path) == truth  # no PDF needed any more: the kept layer
+    (tmp_path / "1-text.json").write_text("{damaged", encoding="utf-8")
+    assert match_boxes(archived, 1, terms, tmp_path) == truth  # a damaged copy is read again

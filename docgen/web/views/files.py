@@ -62,6 +62,13 @@ def _copy_of(folder: Path, record: ItemRecord) -> Path:
     return folder / record.archive_copy.file
 
 
+def _cache_of(record: ItemRecord) -> Path:
+    """Where the pictures and the text layer of an item's archive copy are kept (see pageview)."""
+    if record.archive_copy is None:
+        abort(404)
+    return picture_cache(g.site.workspace.web_dir, record.archive_copy.sha256)
+
+
 def _page_of(record: ItemRecord, page: int) -> int:
     if not 1 <= page <= record.pages:
         abort(404)
@@ -73,10 +80,8 @@ def _page_of(record: ItemRecord, page: int) -> int:
 def viewer(code: str, page: int) -> Any:
     folder, record = _record(code)
     _page_of(record, page)
-    pdf = _copy_of(folder, record)
     q = request.args.get("q", "")
-    terms = query_terms(q)
-    boxes = match_boxes(pdf, page, terms)
+    boxes = match_boxes(_copy_of(folder, record), page, query_terms(q), _cache_of(record))
     quality = record.page_quality[page - 1] if len(record.page_quality) >= page else None
     unit = next((name for name, code in known_units(g.site.workspace).items() if code == record.applicant), "")
     return render_template(
@@ -94,7 +99,7 @@ def figure(code: str, page: int) -> Any:
     if size not in (*WIDTHS, "strip"):  # strip: the reading-size picture seen through a window on the match
         abort(404)
     q = request.args.get("q", "")
-    boxes = match_boxes(_copy_of(folder, record), page, query_terms(q))
+    boxes = match_boxes(_copy_of(folder, record), page, query_terms(q), _cache_of(record))
     return render_template("_figure.html", record=record, page=page, q=q, boxes=boxes, size=size)
 
 
@@ -106,8 +111,7 @@ def image(code: str, page: int, size: str) -> Any:
     folder, record = _record(code)
     _page_of(record, page)
     pdf = _copy_of(folder, record)
-    cache = picture_cache(g.site.workspace.web_dir, record.archive_copy.sha256)  # type: ignore[union-attr]
-    response = Response(page_image(pdf, page, size, cache), mimetype=FORMATS[size][1])
+    response = Response(page_image(pdf, page, size, _cache_of(record)), mimetype=FORMATS[size][1])
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
