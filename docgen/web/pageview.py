@@ -22,6 +22,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 
@@ -29,10 +30,18 @@ from archive import write_all_atomically
 from index import searchable_with_origin
 
 WIDTHS = {"thumb": 240, "read": 1100}
+
+
+class Encoding(NamedTuple):
+    format: str  # PIL's name
+    mimetype: str
+    mode: str  # PIL mode: L grey, RGB colour
+    quality: int
+
+
 # JPEG both: scans are noise to PNG (a grey PNG thumbnail was 5.6 times the bytes and 30 times the encoding
-# time of a grey JPEG on the demo's pages); thumbnails are grey, the reading size keeps colour
-FORMATS = {"thumb": ("JPEG", "image/jpeg"), "read": ("JPEG", "image/jpeg")}
-MODES = {"thumb": ("L", 80), "read": ("RGB", 85)}  # PIL mode and JPEG quality
+# time of a grey JPEG on the demo's pages); thumbnails are grey, the reading size keeps colour (seals, photos)
+FORMATS = {"thumb": Encoding("JPEG", "image/jpeg", "L", 80), "read": Encoding("JPEG", "image/jpeg", "RGB", 85)}
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call into it at a time
 
 
@@ -63,8 +72,8 @@ def prepare_pictures(pdf: Path, pages: int, cache: Path) -> None:
 def page_image(pdf: Path, page: int, size: str, cache: Path) -> bytes:
     """The page (1-based) as a picture at one of WIDTHS (format: FORMATS), from the cache when it was
     rendered before. Seals are red and photos are colour, so the reading size keeps colour."""
-    kind, _ = FORMATS[size]
-    cached = cache / f"{page}-{size}.{kind.lower()}"
+    encoding = FORMATS[size]
+    cached = cache / f"{page}-{size}.{encoding.format.lower()}"
     if cached.is_file():
         return cached.read_bytes()
     with _PDFIUM:
@@ -76,8 +85,7 @@ def page_image(pdf: Path, page: int, size: str, cache: Path) -> bytes:
         finally:
             document.close()
     buffer = io.BytesIO()
-    mode, quality = MODES[size]
-    image.convert(mode).save(buffer, kind, quality=quality)
+    image.convert(encoding.mode).save(buffer, encoding.format, quality=encoding.quality)
     data = buffer.getvalue()
     write_all_atomically([(cached, data)])
     return data
@@ -162,8 +170,8 @@ def _char_box(layer: TextLayer, index: int) -> tuple[float, float, float, float]
     first = index
     while first > 0 and not text[first - 1].isspace():
         first -= 1
-    last = min(index, len(boxes) - 1)
-    while last + 1 < min(len(text), len(boxes)) and not text[last + 1].isspace():
+    last = index
+    while last + 1 < len(boxes) and not text[last + 1].isspace():  # boxes: one per character of text
         last += 1
     if last == first:
         return left, bottom, right, top

@@ -55,18 +55,12 @@ def _record(code: str) -> tuple[Path, ItemRecord]:
     return found
 
 
-def _copy_of(folder: Path, record: ItemRecord) -> Path:
-    """The archive copy (PDF/A) of an item; an item whose OCR failed has none to show."""
+def _copy_of(folder: Path, record: ItemRecord) -> tuple[Path, Path]:
+    """The archive copy (PDF/A) of an item, and where its page pictures and text layer are kept (see
+    pageview); an item whose OCR failed has no copy to show."""
     if record.archive_copy is None:
         abort(404)
-    return folder / record.archive_copy.file
-
-
-def _cache_of(record: ItemRecord) -> Path:
-    """Where the pictures and the text layer of an item's archive copy are kept (see pageview)."""
-    if record.archive_copy is None:
-        abort(404)
-    return picture_cache(g.site.workspace.web_dir, record.archive_copy.sha256)
+    return folder / record.archive_copy.file, picture_cache(g.site.workspace.web_dir, record.archive_copy.sha256)
 
 
 def _page_of(record: ItemRecord, page: int) -> int:
@@ -81,7 +75,8 @@ def viewer(code: str, page: int) -> Any:
     folder, record = _record(code)
     _page_of(record, page)
     q = request.args.get("q", "")
-    boxes = match_boxes(_copy_of(folder, record), page, query_terms(q), _cache_of(record))
+    pdf, cache = _copy_of(folder, record)
+    boxes = match_boxes(pdf, page, query_terms(q), cache)
     quality = record.page_quality[page - 1] if len(record.page_quality) >= page else None
     unit = next((name for name, code in known_units(g.site.workspace).items() if code == record.applicant), "")
     return render_template(
@@ -99,7 +94,8 @@ def figure(code: str, page: int) -> Any:
     if size not in (*WIDTHS, "strip"):  # strip: the reading-size picture seen through a window on the match
         abort(404)
     q = request.args.get("q", "")
-    boxes = match_boxes(_copy_of(folder, record), page, query_terms(q), _cache_of(record))
+    pdf, cache = _copy_of(folder, record)
+    boxes = match_boxes(pdf, page, query_terms(q), cache)
     return render_template("_figure.html", record=record, page=page, q=q, boxes=boxes, size=size)
 
 
@@ -110,8 +106,8 @@ def image(code: str, page: int, size: str) -> Any:
         abort(404)
     folder, record = _record(code)
     _page_of(record, page)
-    pdf = _copy_of(folder, record)
-    response = Response(page_image(pdf, page, size, _cache_of(record)), mimetype=FORMATS[size][1])
+    pdf, cache = _copy_of(folder, record)
+    response = Response(page_image(pdf, page, size, cache), mimetype=FORMATS[size].mimetype)
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
@@ -121,7 +117,8 @@ def image(code: str, page: int, size: str) -> Any:
 def pdf(code: str) -> Any:
     folder, record = _record(code)
     name = f"{record.archival_code}.pdf"
-    return send_file(_copy_of(folder, record), mimetype="application/pdf", download_name=name, max_age=0)
+    copy, _ = _copy_of(folder, record)
+    return send_file(copy, mimetype="application/pdf", download_name=name, max_age=0)
 
 
 @bp.get("/original/<code>")
