@@ -55,10 +55,21 @@ def open_index(workspace: Workspace) -> EvidenceIndex:
     return EvidenceIndex(workspace.index_dir)
 
 
-def archived_pages(archive: Archive) -> Iterator[PageDoc]:
-    """Every page of every archived document with its text (documents whose OCR failed have none)."""
-    for folder, record in archive.records():
+def archived_pages(workspace: Workspace, archive: Archive, documents: Iterable[str] | None = None) -> Iterator[PageDoc]:
+    """Every page of the archived documents (all, or the `documents` named as `archive_versions` names
+    them) with its text; documents whose OCR failed have none. Paths are relative to the workspace, so
+    that a workspace copied or restored elsewhere needs no new index."""
+    if documents is None:
+        found = archive.records()
+    else:
+        found = []
+        for doc in documents:
+            folder = archive.root / Path(doc).parent
+            if (folder / "record.json").is_file():
+                found.append((folder, ItemRecord.read(folder)))
+    for folder, record in found:
         path = folder / (record.archive_copy.file if record.archive_copy else record.original.stored_as)
+        source = (folder / "record.json").relative_to(archive.root).as_posix()
         for number, page_file in enumerate(record.page_files, 1):
             yield PageDoc(
                 record.archival_code,
@@ -68,15 +79,25 @@ def archived_pages(archive: Archive) -> Iterator[PageDoc]:
                 record.evidence_type,
                 record.evidence_type_name,
                 number,
-                str(path),
+                path.relative_to(workspace.root).as_posix(),
                 (folder / page_file).read_text(encoding="utf-8"),
+                source,
             )
 
 
-def refresh_index(workspace: Workspace, reread: Iterable[str] | None = None) -> tuple[int, int]:
-    """Bring the index in line with the archive (after an ingest, a retry or a re-reading); the pages of
-    the documents `reread` (archival codes) are replaced, since their texts changed under the same keys."""
-    return open_index(workspace).update(archived_pages(open_archive(workspace)), replace=set(reread or ()))
+def archive_versions(archive: Archive) -> dict[str, str]:
+    """Each archived document (its record.json, relative to the archive) -> that record's checksum, from
+    the years' manifests (the archive's commit point): what changed since the index last looked."""
+    return {f"{year}/{name}": digest for year in archive.years() for name, digest in archive.manifest(year).items()}
+
+
+def refresh_index(workspace: Workspace) -> tuple[int, int]:
+    """Bring the index in line with the archive (after an ingest, a retry, a re-reading, a relink or a
+    withdrawal): only documents whose record changed since the last refresh are indexed again."""
+    archive = open_archive(workspace)
+    return open_index(workspace).sync(
+        archive_versions(archive), lambda documents: archived_pages(workspace, archive, documents)
+    )
 
 
 @dataclass
@@ -156,8 +177,7 @@ def read_again(
     )
     filed = Filed([summary])
     if summary.results:
-        reread = [r.code for r in summary.results if r.outcome != "ocr_failed"]
-        filed.index_added, filed.index_removed = refresh_index(workspace, reread)
+        filed.index_added, filed.index_removed = refresh_index(workspace)
     return filed
 
 
@@ -245,12 +265,14 @@ def review_applicant(workspace: Workspace, applicant_file: Path, year: int | Non
 
 def rebuild_index(workspace: Workspace, procs: int = 2) -> int:
     """The index made anew from the archive and swapped in whole; the number of pages indexed."""
-    return open_index(workspace).rebuild(archived_pages(open_archive(workspace)), procs=procs)
+    archive = open_archive(workspace)
+    versions = archive_versions(archive)  # read first: what changes while the pages are read is synced later
+    return open_index(workspace).rebuild(archived_pages(workspace, archive), procs=procs, versions=versions)
 
 
 def check_index(workspace: Workspace) -> tuple[list[str], list[str]]:
     """Pages in the archive and not in the index, and index entries without a page."""
-    return open_index(workspace).check(archived_pages(open_archive(workspace)))
+    return open_index(workspace).check(archived_pages(workspace, open_archive(workspace)))
 
 
 def verify_archive(workspace: Workspace, year: int | None = None) -> VerifyReport:

@@ -37,10 +37,17 @@ def term_docs(reader: Any, field: str, text: str) -> np.ndarray:
 
 
 def column(reader: Any, field: str) -> np.ndarray:
-    """A numeric column of one segment (signed 64-bit), one value per document number."""
+    """A numeric column of one segment (signed 64-bit), one value per document number.
+
+    A segment Whoosh merged down to no documents has no column file: its reader is an
+    `EmptyColumnReader`, with none of the private attributes read below (this once made every
+    search after an ordinary update fail); it holds no document whose order could matter."""
+    size = reader.doc_count_all()
     values = reader.column_reader(field, translate=False)
+    if not hasattr(values, "_dbfile"):
+        return np.zeros(size, np.int64)
     data = values._dbfile.get(values._basepos, values._count * values._fixedlen)
     found = np.frombuffer(data, dtype=">i8").astype(np.int64)
-    if len(found) < reader.doc_count_all():  # Whoosh leaves trailing default values unwritten
-        found = np.concatenate([found, np.full(reader.doc_count_all() - len(found), values._default, np.int64)])
+    if len(found) < size:  # Whoosh leaves trailing default values unwritten
+        found = np.concatenate([found, np.full(size - len(found), values._default, np.int64)])
     return found

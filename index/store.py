@@ -5,19 +5,31 @@ checked against its stored searchable text where the grams alone do not decide; 
 order (newest year first, then 件号 and page), walked until the page of results asked for is full,
 with no scoring (Whoosh scores in Python: BM25 over the same index had p95 472 ms at 100k pages).
 
+Upkeep costs what changed: `sync` is given the source's state (a version per source document,
+e.g. the archive manifests' record checksums) and compares it with the state it last indexed,
+kept beside the index (`source-state.json`); only documents whose version changed are indexed
+again. Paths are stored as given (docgen gives them relative to the workspace), so a workspace
+copied or restored elsewhere searches at once.
+
 Crash safety: Whoosh commits are atomic (a reader sees the last commit; a killed writer leaves
-only unreferenced files). `rebuild` builds a fresh index beside the old one and swaps folders,
-so a kill at any point leaves either the old index, the new one, or none, which `rebuild`
-repairs. Readers keep working while an ingest writes.
+only unreferenced files); the source state is written after the commit, and replaying a change
+already committed is harmless (its documents are deleted by code before they are added).
+`rebuild` builds a fresh index beside the old one and swaps folders, so a kill at any point
+leaves either the old index, the new one, or none, which the next `sync` repairs. One writer at
+a time (a lock file beside the folder); readers keep working while it writes.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import json
+import os
 import shutil
 import uuid
 import warnings
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +46,7 @@ from index.errors import IndexUnusable, SearchError
 from index.query import Parsed, excluded_grams, matches, needs_check, parse, positive_grams
 
 T = TypeVar("T")
+STATE_FILE = "source-state.json"
 BATCH = 20000  # pages per commit: Whoosh sorts a commit's postings in Python, one huge commit is slower
 WRITER_MB = 1024  # per writer process; see _add
 CHECK_BUDGET = 400  # candidates checked against their text (about 40 µs each) before a count is "at least"
@@ -52,7 +65,7 @@ def schema() -> Schema:
         type=ID(stored=True),
         type_name=STORED,
         page=STORED,
-        path=STORED,
+        file=STORED,  # the document's file as the caller gave it (docgen: relative to the workspace)
         text=STORED,  # as archived, for snippets in the page's own characters
         searchable=STORED,  # what candidates are checked against
         grams=grams,
@@ -73,6 +86,7 @@ class PageDoc:
     page: int
     path: str
     text: str
+    source: str = ""  # the source document it comes from, as `sync` names it (docgen: its record.json)
 
     @property
     def key(self) -> str:
@@ -95,7 +109,7 @@ class PageDoc:
             "type": self.evidence_type,
             "type_name": self.evidence_type_name,
             "page": self.page,
-            "path": self.path,
+            "file": self.path,
             "text": self.text,
             "searchable": text,
             "grams": text,
@@ -156,38 +170,104 @@ class EvidenceIndex:
         if not self.exists():
             return {}
         with self._open().searcher() as searcher:
-            return {f["key"]: (f["applicant"], f["applicant_folder"], f["path"]) for f in searcher.all_stored_fields()}
+            return {f["key"]: (f["applicant"], f["applicant_folder"], f["file"]) for f in searcher.all_stored_fields()}
 
     def update(self, pages: Iterable[PageDoc], replace: Collection[str] = ()) -> tuple[int, int]:
-        """Make the index hold exactly `pages`: add what is missing, drop what the archive no longer has,
-        index again the pages of the documents in `replace` (archival codes read again) and the pages
-        filed elsewhere since (a unit's documents moved under its credit code). An index made by an
-        earlier docgen is rebuilt from `pages` (then every page counts as added)."""
+        """Make the index hold exactly `pages` by comparing them with every indexed page (a full pass:
+        `sync` is the cheap way): add what is missing, drop what is gone, index again the pages of the
+        documents in `replace` (archival codes read again) and the pages filed elsewhere since. An index
+        made by an earlier docgen, or a damaged one, is rebuilt from `pages` (every page counts as added)."""
         wanted = {page.key: page for page in pages}
+        with self._writing():
+            try:
+                if self.is_outdated():
+                    return self._rebuild(wanted.values()), 0
+                filed = self._guarded(self._filed)
+            except IndexUnusable:  # damaged: made again from the archive, which the caller just gave
+                return self._rebuild(wanted.values()), 0
+            indexed = set(filed)
+            have = {
+                key
+                for key, where in filed.items()
+                if key.rsplit("#", 1)[0] not in replace
+                and key in wanted
+                and where == (wanted[key].applicant, wanted[key].applicant_folder, wanted[key].path)
+            }
+            missing = [wanted[k] for k in sorted(wanted.keys() - have)]
+            stale = sorted(indexed - (have & wanted.keys()))
+            ix = self._open()
+            if stale:
+                with ix.writer() as writer:
+                    for key in stale:
+                        writer.delete_by_term("key", key)
+            self._add(ix, missing)
+            self._forget_state()
+            self.close()
+            return len(missing), len(stale)
+
+    def sync(
+        self, versions: Mapping[str, str], pages_of: Callable[[Collection[str]], Iterable[PageDoc]]
+    ) -> tuple[int, int]:
+        """Bring the index in line with a source whose documents have `versions` (document -> version,
+        e.g. a checksum), indexing again only the documents whose version changed since the index was
+        last synced; `pages_of(documents)` gives their pages, each naming its document as `source`.
+        Without a usable earlier state (a new, damaged or earlier docgen's index) it is rebuilt whole.
+        Returns (pages added, pages removed)."""
+        with self._writing():
+            before = self._state()
+            if before is None or not self._usable():
+                pages = list(pages_of(list(versions)))
+                return self._rebuild(pages, state=_state_of(versions, pages, {})), 0
+            changed = [doc for doc, version in versions.items() if doc not in before or before[doc][0] != version]
+            gone = [doc for doc in before if doc not in versions]
+            if not changed and not gone:
+                return 0, 0
+            pages = list(pages_of(changed)) if changed else []
+            codes = {before[doc][1] for doc in [*changed, *gone] if doc in before} | {p.archival_code for p in pages}
+            ix = self._open()
+            with ix.writer(limitmb=WRITER_MB) as writer:
+                removed = sum(writer.delete_by_term("archival_code", code) or 0 for code in sorted(codes - {""}))
+                for page in pages:
+                    writer.add_document(**page.fields())
+            self._write_state(_state_of(versions, pages, before))
+            self.close()
+            return len(pages), removed
+
+    def _usable(self) -> bool:
         try:
-            if self.is_outdated():
-                return self.rebuild(wanted.values()), 0
-            filed = self._guarded(self._filed)
-        except IndexUnusable:  # damaged: made again from the archive, which the caller just gave
-            return self.rebuild(wanted.values()), 0
-        indexed = set(filed)
-        have = {
-            key
-            for key, where in filed.items()
-            if key.rsplit("#", 1)[0] not in replace
-            and key in wanted
-            and where == (wanted[key].applicant, wanted[key].applicant_folder, wanted[key].path)
-        }
-        missing = [wanted[k] for k in sorted(wanted.keys() - have)]
-        stale = sorted(indexed - (have & wanted.keys()))
-        ix = self._open()
-        if stale:
-            with ix.writer() as writer:
-                for key in stale:
-                    writer.delete_by_term("key", key)
-        self._add(ix, missing)
-        self.close()
-        return len(missing), len(stale)
+            return self.exists() and not self.is_outdated()
+        except IndexUnusable:
+            return False
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time across processes; the lock file lives beside the folder, which a
+        rebuild swaps."""
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        with (self.folder.parent / f".{self.folder.name}.lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _state(self) -> dict[str, tuple[str, str]] | None:
+        """What the index was last synced to (document -> (version, archival code)), or None when unknown."""
+        try:
+            data = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
+            return {doc: (str(v[0]), str(v[1])) for doc, v in data["documents"].items()}
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return None
+
+    def _write_state(self, state: Mapping[str, tuple[str, str]], folder: Path | None = None) -> None:
+        target = (folder or self.folder) / STATE_FILE
+        body = json.dumps({"documents": {doc: list(v) for doc, v in state.items()}}, ensure_ascii=False)
+        temporary = target.with_name(f".{STATE_FILE}.{uuid.uuid4().hex}")
+        temporary.write_text(body, encoding="utf-8")
+        os.replace(temporary, target)
+
+    def _forget_state(self) -> None:
+        (self.folder / STATE_FILE).unlink(missing_ok=True)
 
     @staticmethod
     def _add(ix: whoosh_index.Index, pages: list[PageDoc], procs: int = 1) -> None:
@@ -202,8 +282,16 @@ class EvidenceIndex:
                 for page in pages[start : start + BATCH]:
                     writer.add_document(**page.fields())
 
-    def rebuild(self, pages: Iterable[PageDoc], procs: int = 1) -> int:
-        """A fresh index from `pages`, swapped in whole."""
+    def rebuild(self, pages: Iterable[PageDoc], procs: int = 1, versions: Mapping[str, str] | None = None) -> int:
+        """A fresh index from `pages`, swapped in whole; `versions`: the source's, as `sync` takes them,
+        when the pages were read at that state (later syncs then index only what changed since)."""
+        with self._writing():
+            listed = list(pages)
+            return self._rebuild(listed, procs, None if versions is None else _state_of(versions, listed, {}))
+
+    def _rebuild(
+        self, pages: Iterable[PageDoc], procs: int = 1, state: Mapping[str, tuple[str, str]] | None = None
+    ) -> int:
         self.close()
         fresh = self.folder.parent / f".{self.folder.name}.new-{uuid.uuid4().hex}"
         old = self.folder.parent / f".{self.folder.name}.old-{uuid.uuid4().hex}"
@@ -212,6 +300,8 @@ class EvidenceIndex:
             ix = whoosh_index.create_in(str(fresh), schema())
             listed = list(pages)
             self._add(ix, listed, procs)
+            if state is not None:
+                self._write_state(state, fresh)
             if self.folder.exists():
                 self.folder.rename(old)
             fresh.rename(self.folder)
@@ -369,10 +459,19 @@ class EvidenceIndex:
                     int(r["year"]),
                     r["page"],
                     snippet(r["text"], parsed.positive),
-                    r["path"],
+                    r["file"],
                 )
             )
         return hits
+
+
+def _state_of(
+    versions: Mapping[str, str], pages: Iterable[PageDoc], before: Mapping[str, tuple[str, str]]
+) -> dict[str, tuple[str, str]]:
+    """document -> (version, archival code): the code from its pages, else as known before (a document
+    with no pages, such as one whose OCR failed, still names the code whose pages it may have left)."""
+    codes = {page.source: page.archival_code for page in pages}
+    return {doc: (version, codes.get(doc) or before.get(doc, ("", ""))[1]) for doc, version in versions.items()}
 
 
 def _all_of(arrays: list[np.ndarray]) -> np.ndarray:

@@ -50,8 +50,9 @@ def search_cmd(
       docgen search 技师 --page 2
     """
     text = " ".join(query)
+    workspace = workspace_of(state)
     found = evidence.search(
-        workspace_of(state),
+        workspace,
         text,
         year=year,
         applicant=applicant,
@@ -73,7 +74,7 @@ def search_cmd(
         )
         click.echo(f"{click.style(h.archival_code, bold=True)}  {h.applicant}  {h.type_name}  {h.year}  第{h.page}页")
         click.echo(f"    {line}")
-        click.echo(f"    {h.path}#page={h.page}")
+        click.echo(f"    {workspace.root / h.path}#page={h.page}")
     count = found.total if found.exact else f"at least {found.total}"
     first, last = found.offset + 1, found.offset + len(found.hits)
     shown_range = f"{first}-{last}" if found.hits else "none"

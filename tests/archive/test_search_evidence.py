@@ -74,3 +74,25 @@ def test_every_ingest_updates_the_index_and_searches_work_meanwhile(copy: Built,
     found = search(copy.workspace, "拟认定", "--year", "2026")
     assert len(found) == 2
     assert run("-w", copy.workspace, "index", "check").exit_code == 0
+
+
+def test_a_moved_workspace_searches_at_once_and_keeps_following_the_archive(copy: Built, tmp_path: Path) -> None:
+    import shutil
+
+    assert run("-w", copy.workspace, "index", "rebuild").exit_code == 0
+    moved = tmp_path / "restored" / "elsewhere"
+    shutil.copytree(copy.workspace, moved)
+    shutil.rmtree(copy.workspace)  # the old place is gone, as after a move to a new server
+    hits = search(moved, "人力资源和社会保障局")
+    assert hits and all(not str(h["path"]).startswith("/") for h in hits)
+    assert all((moved / str(h["path"])).is_file() for h in hits)
+    shown = run("-w", moved, "search", "人力资源和社会保障局")
+    assert str(moved) in shown.output and str(copy.workspace) not in shown.output
+    scan = save_pdf([page_image(["补充材料", "移机后归档的证明"], seed=91)], tmp_path / "later.pdf")
+    from docgen import evidence
+    from docgen.workspace import open_workspace
+
+    added = evidence.ingest(open_workspace(moved), [scan], year=2026, applicant=CREDIT, evidence_type="other")
+    assert (added.index_added, added.index_removed) == (1, 0)  # only what changed was indexed
+    assert [h["year"] for h in search(moved, "移机后归档")] == [2026]
+    assert run("-w", moved, "index", "check").exit_code == 0

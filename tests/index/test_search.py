@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pytest
@@ -247,4 +248,52 @@ def test_many_small_updates_keep_few_segments_and_the_same_answers(tmp_path: Pat
         )
     assert len(ix.searcher().leaf_searchers()) <= 10
     assert ix.search("王建国").total == 1 + sum(1 for n in range(1, 31) if n % len(docs) == 0)
+    ix.close()
+
+
+def test_search_survives_a_segment_merged_down_to_no_documents(tmp_path: Path) -> None:
+    """The case that made every search fail after an ordinary receipt: a document indexed again a few
+    times makes Whoosh merge its old segments into one that holds no documents and has no columns."""
+    from whoosh import index as whoosh_index
+
+    page = PageDoc("KSRSJ-WS·2021-D30-0001", 2021, "甲", "甲", "other", "", 1, "f", "高级技师 王建国")
+    ix = EvidenceIndex(tmp_path / "index")
+    ix.update([page])
+    emptied = False
+    for _ in range(6):
+        ix.update([page], replace={page.archival_code})
+        segments = whoosh_index.open_dir(str(ix.folder))._segments()
+        emptied = emptied or any(s.doc_count_all() == 0 for s in segments)
+        assert [h.archival_code for h in ix.search("高级技师").hits] == [page.archival_code]
+    assert emptied
+    ix.close()
+
+
+def test_sync_indexes_only_what_changed(tmp_path: Path) -> None:
+    asked: list[list[str]] = []
+
+    def pages_of(version: int) -> Callable[[Collection[str]], list[PageDoc]]:
+        def pages(docs: Collection[str]) -> list[PageDoc]:
+            asked.append(sorted(docs))
+            return [
+                PageDoc(
+                    f"KSRSJ-WS·2021-D30-000{d[-1]}", 2021, "甲", "甲", "other", "", 1, "f", f"高级技师 {version}", d
+                )
+                for d in docs
+            ]
+
+        return pages
+
+    ix = EvidenceIndex(tmp_path / "index")
+    assert ix.sync({"doc1": "a", "doc2": "a"}, pages_of(0)) == (2, 0)  # no state yet: built whole
+    assert ix.sync({"doc1": "a", "doc2": "a"}, pages_of(0)) == (0, 0)
+    assert asked == [["doc1", "doc2"]]  # nothing changed, nothing read
+    for n in range(1, 9):  # a receipt and its withdrawal, again and again
+        versions = {"doc1": "a", "doc2": "a"} | ({"doc3": f"c{n}"} if n % 2 else {})
+        assert ix.sync(versions, pages_of(n)) == ((1, 0) if n % 2 else (0, 1))
+        assert ix.search("高级技师").total == (3 if n % 2 else 2)
+    assert asked[1:] == [["doc3"]] * 4  # withdrawals read nothing
+    assert ix.sync({"doc1": "a", "doc2": "b"}, pages_of(9)) == (1, 1)  # read again
+    assert asked[-1] == ["doc2"]
+    assert [h.archival_code for h in ix.search("高级技师 9").hits] == ["KSRSJ-WS·2021-D30-0002"]
     ix.close()
