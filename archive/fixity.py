@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from archive.record import RECORD_FILE, ItemRecord, sha256_of
-from archive.store import MANIFEST, SEAL_LOG, SEALED_FILE, YEAR_FILE, Archive
+from archive.store import MANIFEST, SEAL_LOG, SEALED_FILE, WITHDRAWN_LOG, YEAR_FILE, Archive
 
-_YEAR_FILES = {MANIFEST, YEAR_FILE, SEALED_FILE, SEAL_LOG}
+_YEAR_FILES = {MANIFEST, YEAR_FILE, SEALED_FILE, SEAL_LOG, WITHDRAWN_LOG}
 
 
 @dataclass(frozen=True)

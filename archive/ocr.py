@@ -153,7 +153,11 @@ def run_ocr(
         base.append("--invalidate-digital-signatures")  # the original, with its signature, is kept as received
     timeout = 60 + seconds_per_page * pages * 1.5
     report = sidecar.with_name(sidecar.name + ".quality.jsonl")
-    env = {REPORT_ENV: str(report), THREADS_ENV: str(max(1, threads))}
+    # ocrmypdf's temporary folders hold the applicant's pages as pictures: they go in the caller's work
+    # folder (removed on every path, and with the archive's staging after a crash), never in /tmp
+    temporary = sidecar.parent / "tmp"
+    temporary.mkdir(exist_ok=True)
+    env = {REPORT_ENV: str(report), THREADS_ENV: str(max(1, threads)), "TMPDIR": str(temporary)}
     code, message = _run([*base, *PDFA_OUTPUT, str(source), str(output)], timeout, env)
     if code == 0:
         return OcrOutcome(pdfa=True, confidences=read_report(report))

@@ -62,6 +62,7 @@ MANIFEST = "manifest-sha256.txt"
 YEAR_FILE = "year.json"
 SEALED_FILE = "SEALED.json"
 SEAL_LOG = "seal-log.jsonl"
+WITHDRAWN_LOG = "withdrawn.jsonl"  # documents taken back (a receipt rolled back), one JSON line each
 RELINK_FILE = ".relink.json"  # a relink's plan: written first, completed by the relink or by the next writer
 KILL_AT_ENV = "DOCGEN_KILL_AT"  # tests: kill -9 the process at the named moment (see _crash_point)
 
@@ -377,6 +378,11 @@ class Archive:
         self._manifest_put(options.year, final / RECORD_FILE, sha256_of(final / RECORD_FILE))
         return _result(item.source, record)
 
+    def next_item(self, year: int) -> int:
+        """The 件号 the year's next document will get (only a hint while another writer works)."""
+        path = self.year_dir(year) / YEAR_FILE
+        return int(json.loads(path.read_text(encoding="utf-8"))["next_item"]) if path.is_file() else 1
+
     def _take_item_number(self, year: int) -> int:
         """The next 件号 of the year, recorded before use so that it is never given twice."""
         path = self.year_dir(year) / YEAR_FILE
@@ -503,6 +509,57 @@ class Archive:
             _crash_point("relink-manifest")
         plan_file.unlink()
         return moved
+
+    # --- withdrawal: a receipt rolled back -------------------------------------------------
+
+    def withdraw(
+        self, year: int, applicant_folder: str, from_item: int, reason: str, keep: Collection[str] = ()
+    ) -> list[str]:
+        """Take back the documents of one unit filed in `year` from 件号 `from_item` on, but those whose
+        codes are in `keep`: those archived for a receipt that never got its decision. Each is logged
+        in the year's withdrawn.jsonl (code, original name and checksum, reason) before it leaves the
+        manifest and then the disk; its 件号 is never given again. Safe to run again after a crash (what
+        is gone stays gone). Returns the codes withdrawn."""
+        with writer_lock(self.root):
+            if self.is_sealed(year):
+                raise SealedYear(f"{year} is sealed: nothing can be withdrawn from it")
+            self._recover()
+            found = [
+                (folder, record)
+                for folder, record in self.records(year)
+                if record.applicant_folder == applicant_folder
+                and record.item >= from_item
+                and record.archival_code not in keep
+            ]
+            if not found:
+                return []
+            log_lines = "".join(
+                json.dumps(
+                    {
+                        "archival_code": record.archival_code,
+                        "original": record.original.name,
+                        "sha256": record.original.sha256,
+                        "withdrawn_at": _now(),
+                        "reason": reason,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+                for _, record in found
+            )
+            with (self.year_dir(year) / WITHDRAWN_LOG).open("a", encoding="utf-8") as handle:
+                handle.write(log_lines)
+                handle.flush()
+                os.fsync(handle.fileno())
+            entries = self.manifest(year)
+            for folder, _ in found:
+                entries.pop((folder / RECORD_FILE).relative_to(self.year_dir(year)).as_posix(), None)
+            self._write_manifest(year, entries)
+            for folder, _ in found:
+                parked = self._staging()
+                os.rename(folder, parked / "withdrawn")
+                shutil.rmtree(parked, ignore_errors=True)
+            return [record.archival_code for _, record in found]
 
     # --- reading again: retry and reocr ----------------------------------------------------
 

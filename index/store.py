@@ -412,6 +412,8 @@ class EvidenceIndex:
         found, order = [], []
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
+            if reader.doc_count_all() == 0:  # an index with no pages yet, or a segment merged down to none
+                continue
             docs = _all_of(
                 [
                     _any_of([_all_of([term_docs(reader, "grams", g) for g in term]) for term in group])

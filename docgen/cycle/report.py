@@ -10,6 +10,7 @@ from typing import Any
 from docgen.cycle.campaign import campaign_file
 from docgen.cycle.details import Assessed, Confirmed, Published, Revoked
 from docgen.cycle.journal import Step
+from docgen.cycle.receipts import pending_codes
 from docgen.cycle.stages import stage
 from docgen.cycle.state import YearState
 from docgen.cycle.steps import Cycle
@@ -124,8 +125,11 @@ def year_status(cycle: Cycle, year: int) -> dict[str, Any]:
 
 
 def _evidence_status(cycle: Cycle, year: int) -> dict[str, Any]:
-    """The year's archived evidence, and every page OCR could not read well (a person must look at it)."""
-    records = [record for _, record in cycle.archive().records(year)]
+    """The year's archived evidence, and every page OCR could not read well (a person must look at it).
+    Documents of a receipt that has no decision yet (running, or dead and not yet rolled back) do not count."""
+    archive = cycle.archive()
+    pending = pending_codes(cycle.workspace, archive, year)
+    records = [record for _, record in archive.records(year) if record.archival_code not in pending]
     return {
         "documents": len(records),
         "pages": sum(r.pages for r in records),

@@ -98,6 +98,14 @@ class IndexFollowsItsSource(RuleBasedStateMachine):
         self.source.pop(doc, None)
         self._sync()
 
+    @rule(year=st.sampled_from([2021, 2022]), applicant=st.sampled_from(["甲单位", "91320583MA1KJ88011"]))
+    def roll_back_receipt(self, year: int, applicant: str) -> None:
+        """A receipt's documents withdrawn together (several at once: a delete-only commit that Whoosh
+        may merge down to a segment of no documents)."""
+        for doc in [d for d in self.source if d.startswith(f"{year}/{applicant}/")]:
+            del self.source[doc]
+        self._sync()
+
     @rule()
     def rebuild(self) -> None:
         versions = {doc: version for doc, (version, _) in self.source.items()}
@@ -117,6 +125,8 @@ class IndexFollowsItsSource(RuleBasedStateMachine):
     def search_equals_a_substring_scan(self) -> None:
         pages = [p for _, listed in self.source.values() for p in listed]
         if not pages:
+            if self.index.exists():  # an index of nothing answers nothing (it once said "damaged")
+                assert self.index.search("技师").total == 0
             return
         for _ in range(3):
             query = random_query(self.rng, pages)
@@ -136,7 +146,12 @@ def test_search_equals_a_substring_scan_after_every_change() -> None:
     run_state_machine_as_test(
         IndexFollowsItsSource,
         settings=settings(
-            max_examples=60, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)
+            max_examples=60,
+            stateful_step_count=25,
+            deadline=None,
+            derandomize=True,  # the same sequences every run: what they meet is checked below
+            database=None,
+            suppress_health_check=list(HealthCheck),
         ),
     )
     assert MET["empty segment"] > 0, "the runs never met a segment with no documents: run more steps"

@@ -15,6 +15,7 @@ from archive import Archive, SealedYear, write_all_atomically, writer_lock
 from docgen.cycle.details import Confirmed, ExpertView
 from docgen.cycle.integrity import Audit, audit_journal, catch_up_head, link_to_last, sha256_bytes, write_head
 from docgen.cycle.journal import Decision, Step, decision_years, load_decisions, next_id, now, write_decision
+from docgen.cycle.receipts import roll_back_unfinished, unfinished
 from docgen.cycle.stages import stage
 from docgen.cycle.state import ApplicantState, Base, Standing, YearState, replay
 from docgen.documents.docnumber import DocNumber
@@ -93,11 +94,15 @@ class Cycle:
 
 @contextmanager
 def locked(workspace: Workspace) -> Iterator[Cycle]:
-    """One step at a time per workspace; the journal is read inside the lock."""
+    """One step at a time per workspace; the journal is read inside the lock, and a receipt that died
+    before its decision is rolled back first (see receipts.py)."""
     with writer_lock(workspace.decisions_dir()):
         for year in decision_years(workspace):
             catch_up_head(workspace, year)
-        yield Cycle.load(workspace)
+        cycle = Cycle.load(workspace)
+        if unfinished(workspace):
+            roll_back_unfinished(workspace, cycle.archive())
+        yield cycle
 
 
 def refuse_sealed(cycle: Cycle, year: int) -> None:

@@ -12,6 +12,7 @@ from docgen.applicant import Applicant, load_applicant
 from docgen.cycle.campaign import load_campaign
 from docgen.cycle.details import Opened, Received
 from docgen.cycle.journal import Step
+from docgen.cycle.receipts import receipt
 from docgen.cycle.steps._common import (
     Cycle,
     Signed,
@@ -108,27 +109,28 @@ def receive(
             extra.append((kept, target.read_bytes()))
         form = cycle.out(year, Step.receive, f"申报表-{safe_filename(applicant.name)}-{applicant.credit_code}.docx")
         form_doc = render_context(cycle, "form", KINDS["form"].context(applicant, cycle.policy), form)
-        archived, more = _ingest(cycle, year, applicant, files, jobs, progress)
-        result = record(
-            cycle,
-            {
-                "step": Step.receive,
-                "year": year,
-                "applicant": applicant.credit_code,
-                "unit": applicant.name,
-                "outcome": "received",
-                "date": signed.date,
-                "by": signed.by,
-                "reason": revise or "申报材料已受理",
-                "supersedes": previous.received.id if previous else None,
-                "details": Received(
-                    file=str(target.relative_to(workspace.root)), received_as=applicant_file.name, evidence=archived
-                ).stored(),
-            },
-            [form_doc],
-            pdf=pdf,
-            extra_files=extra,
-        )
+        with receipt(workspace, cycle.archive(), year, applicant.credit_code):
+            archived, more = _ingest(cycle, year, applicant, files, jobs, progress)
+            result = record(
+                cycle,
+                {
+                    "step": Step.receive,
+                    "year": year,
+                    "applicant": applicant.credit_code,
+                    "unit": applicant.name,
+                    "outcome": "received",
+                    "date": signed.date,
+                    "by": signed.by,
+                    "reason": revise or "申报材料已受理",
+                    "supersedes": previous.received.id if previous else None,
+                    "details": Received(
+                        file=str(target.relative_to(workspace.root)), received_as=applicant_file.name, evidence=archived
+                    ).stored(),
+                },
+                [form_doc],
+                pdf=pdf,
+                extra_files=extra,
+            )
         result.notes = notes + more
         return result
 
