@@ -11,7 +11,7 @@ import datetime as dt
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from archive import write_all_atomically
+from archive import write_all_atomically, writer_lock
 from docgen.datafiles import load_written_yaml
 from docgen.errors import BadInputError
 from docgen.workspace import Workspace
@@ -46,9 +46,11 @@ def add_note(workspace: Workspace, year: int, code: str, text: str, by: str) -> 
         raise BadInputError(f"note: longer than {MAX_NOTE} characters")
     if not workspace.applicant_file(year, code).is_file():
         raise BadInputError(f"{year}/{code}: no such application")
-    note = Note(text=text, by=by, at=dt.datetime.now().replace(microsecond=0))
-    kept = [*notes(workspace, year, code), note]
-    body = {"applicant": code, "year": year, "notes": [n.model_dump(mode="json") for n in kept]}
     path = workspace.review_notes_file(year, code)
-    write_all_atomically([(path, yaml.safe_dump(body, allow_unicode=True, sort_keys=False).encode())])
+    # a read-modify-write: two reviewers (or two server processes) at once must not lose a note
+    with writer_lock(path.parent):
+        note = Note(text=text, by=by, at=dt.datetime.now().replace(microsecond=0))
+        kept = [*notes(workspace, year, code), note]
+        body = {"applicant": code, "year": year, "notes": [n.model_dump(mode="json") for n in kept]}
+        write_all_atomically([(path, yaml.safe_dump(body, allow_unicode=True, sort_keys=False).encode())])
     return note

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 
 import yaml
@@ -17,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from archive import write_all_atomically
+from archive import write_all_atomically, writer_lock
 from docgen.datafiles import load_written_yaml
 from docgen.errors import BadInputError
 from docgen.workspace import Workspace
@@ -69,6 +71,15 @@ def load_users(workspace: Workspace) -> dict[str, User]:
         raise BadInputError(f"{path}: not a users file docgen wrote ({type(exc).__name__})") from None
 
 
+@contextmanager
+def _changing(workspace: Workspace) -> Iterator[dict[str, User]]:
+    """The users, to change, saved on leaving without an error: one change at a time across processes."""
+    with writer_lock(workspace.web_dir):
+        users = load_users(workspace)
+        yield users
+        _save(workspace, users)
+
+
 def _save(workspace: Workspace, users: dict[str, User]) -> None:
     path = workspace.web_dir / USERS_FILE
     body = _UsersFile(users=sorted(users.values(), key=lambda u: u.name)).model_dump(mode="json")
@@ -89,29 +100,26 @@ def add_user(workspace: Workspace, name: str, role: Role | str, password: str, f
     except ValueError:
         raise BadInputError(f"--role {role}: one of {', '.join(r.value for r in Role)}") from None
     _check_password(password)
-    users = load_users(workspace)
-    if name in users:
-        raise BadInputError(f"NAME {name}: already a user ('docgen user passwd' changes a password)")
-    user = User(name=name, full_name=full_name.strip(), role=role, password_hash=_hasher.hash(password))
-    users[name] = user
-    _save(workspace, users)
+    with _changing(workspace) as users:
+        if name in users:
+            raise BadInputError(f"NAME {name}: already a user ('docgen user passwd' changes a password)")
+        user = User(name=name, full_name=full_name.strip(), role=role, password_hash=_hasher.hash(password))
+        users[name] = user
     return user
 
 
 def set_password(workspace: Workspace, name: str, password: str) -> None:
-    users = load_users(workspace)
-    if name not in users:
-        raise BadInputError(f"NAME {name}: no such user")
     _check_password(password)
-    users[name] = users[name].model_copy(update={"password_hash": _hasher.hash(password)})
-    _save(workspace, users)
+    with _changing(workspace) as users:
+        if name not in users:
+            raise BadInputError(f"NAME {name}: no such user")
+        users[name] = users[name].model_copy(update={"password_hash": _hasher.hash(password)})
 
 
 def remove_user(workspace: Workspace, name: str) -> None:
-    users = load_users(workspace)
-    if users.pop(name, None) is None:
-        raise BadInputError(f"NAME {name}: no such user")
-    _save(workspace, users)
+    with _changing(workspace) as users:
+        if users.pop(name, None) is None:
+            raise BadInputError(f"NAME {name}: no such user")
 
 
 def authenticate(workspace: Workspace, name: str, password: str) -> User | None:

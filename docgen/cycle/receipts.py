@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from archive import Archive, write_all_atomically
+from archive import Archive, write_all_atomically, writer_lock
 from docgen.cycle.details import Received
 from docgen.cycle.journal import Step, load_decisions
-from docgen.evidence import refresh_index
+from docgen.evidence import open_archive, refresh_index
 from docgen.workspace import Workspace
 
 PREFIX = ".receiving-"
@@ -47,6 +47,15 @@ def receipt(workspace: Workspace, archive: Archive, year: int, code: str) -> Ite
 def unfinished(workspace: Workspace) -> list[Path]:
     root = workspace.decisions_dir()
     return sorted(root.glob(f"*/{PREFIX}*.json")) if root.is_dir() else []
+
+
+def recover(workspace: Workspace) -> list[str]:
+    """At a server's start: roll back the receipts a stop cut off (nothing to do, nothing locked, when
+    there are none). The archival codes withdrawn."""
+    if not unfinished(workspace):
+        return []
+    with writer_lock(workspace.decisions_dir()):
+        return roll_back_unfinished(workspace, open_archive(workspace))
 
 
 def roll_back_unfinished(workspace: Workspace, archive: Archive) -> list[str]:

@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from archive import write_all_atomically
+from docgen.cycle.receipts import recover
 from docgen.users import ROLE_NAMES
 from docgen.verdict import zh
 from docgen.web.auth import LoginThrottle, current_user, may
@@ -82,6 +83,8 @@ def create_app(workspaces: list[Workspace], *, testing: bool = False) -> Flask:
     )
     CSRFProtect(app)
     app.add_template_filter(zh, "zh")  # a detail's Chinese wording (docgen.verdict.Said)
+    for workspace in workspaces:
+        recover(workspace)  # receipts a stop cut off are rolled back before anyone sees the year
     app.extensions["docgen.sites"] = {
         key: Site(
             key,

@@ -112,6 +112,8 @@ class JobRunner:
         old = self.get(job_id)
         if old is None or old.state not in ("failed", "interrupted"):
             raise DocgenError(f"job {job_id}: only a failed or interrupted job can be run again")
+        if old.params.get("uploads_removed"):
+            raise DocgenError("此任务被拒绝，上传的文件已删除：请改正后重新上传")
         fresh = Job(old.id, old.kind, old.label, user, old.params, created=_now())
         self.save(fresh)
         self._pool.submit(self._run, fresh)
@@ -154,6 +156,10 @@ class JobRunner:
                 shutil.rmtree(self.folder_of(job), ignore_errors=True)  # uploads are archived now
         except USER_ERRORS as exc:
             job.state, job.message = "failed", exc.message
+            # refused as given: running it again with the same files would be refused again, and the
+            # uploads (applicants' pages) must not stay on the server for good
+            shutil.rmtree(self.folder_of(job), ignore_errors=True)
+            job.params = {**job.params, "uploads_removed": True}
         except Exception as exc:  # a bug: the job says so, the server goes on
             traceback.print_exc()
             job.state, job.message = "failed", f"internal error ({type(exc).__name__}: {exc}); please report it"
@@ -161,6 +167,11 @@ class JobRunner:
         self.save(job)
 
     def _mark_interrupted(self) -> None:
+        uploads = self.workspace.web_dir / "uploads"
+        if uploads.is_dir():  # uploads whose job was never saved (a stop between the two): nobody can use them
+            for folder in uploads.iterdir():
+                if folder.is_dir() and not (self.dir / f"{folder.name}.json").is_file():
+                    shutil.rmtree(folder, ignore_errors=True)
         for job in self.recent(200):
             if job.state in ("queued", "running"):
                 job.state = "interrupted"

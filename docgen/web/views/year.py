@@ -259,8 +259,9 @@ def receive(year: int) -> Any:
     ws, jobs = g.site.workspace, g.site.jobs
     job_id = jobs.new_id()
     folder = _uploads(ws) / job_id
-    try:
+    try:  # every field read in here: a refusal removes what was uploaded
         signed = _signed()
+        revise = _field("revise", "重新申报原因", required=False)
         applicant_path = _kept_upload(request.files.get("applicant"), "申报表数据文件", folder)
         applicant = load_applicant(applicant_path)
         evidence: list[tuple[str, list[str]]] = []
@@ -286,7 +287,7 @@ def receive(year: int) -> Any:
         "evidence": evidence,
         "by": signed.by,
         "date": signed.date.isoformat(),
-        "revise": _field("revise", "重新申报原因", required=False),
+        "revise": revise,
         "code": applicant.credit_code,
     }
     job = jobs.submit("receive", f"受理申报：{applicant.name}", g.user.signs_as, params, job_id=job_id)
