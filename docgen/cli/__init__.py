@@ -139,6 +139,7 @@ def main() -> None:
 # Subcommands register themselves on `cli` when imported.
 from docgen.cli import (  # noqa: E402
     archive_cmds,
+    backup_cmds,
     cycle_cmds,
     document_cmds,
     policy_cmds,
@@ -152,6 +153,7 @@ from docgen.cli import (  # noqa: E402
 
 __all__ = [
     "archive_cmds",
+    "backup_cmds",
     "cli",
     "cycle_cmds",
     "document_cmds",

@@ -1,5 +1,5 @@
-"""What several command modules share: the workspace a command works on, the OCR engine option, and
-the live progress and end-of-run summary of an ingest, retry or re-reading."""
+"""What several command modules share: the workspace a command works on, the OCR engine option, what
+`docgen verify` found, and the live progress and end-of-run summary of an ingest, retry or re-reading."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from archive import ENGINES, FileResult
+from docgen.archiving import WorkspaceCheck
 from docgen.cli import State
 from docgen.errors import BadInputError, CheckFailed
 from docgen.evidence import Filed
@@ -39,6 +40,17 @@ def engine_option(help_text: str) -> Callable[[Command], Command]:
 
 def echo_waiting(message: str) -> None:
     click.echo(message, err=True)
+
+
+def echo_check(found: WorkspaceCheck) -> None:
+    """What `docgen verify` found, one line per problem and a count."""
+    for b in found.journal:
+        click.echo(f"journal: {b}")
+    problems = found.archive.problems if found.archive else []
+    for problem in problems:
+        click.echo(f"archive: {problem}")
+    checked = f"{found.archive.items} archived documents" if found.archive else "archive not checked"
+    click.echo(f"decision journal: {len(found.journal)} problems; {checked}: {len(problems)} problems")
 
 
 class IngestProgress:

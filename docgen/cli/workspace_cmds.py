@@ -10,7 +10,7 @@ import click
 
 from docgen import archiving
 from docgen.cli import State, cli, pass_state
-from docgen.cli.common import workspace_of
+from docgen.cli.common import echo_check, workspace_of
 from docgen.cli.output import echo_json
 from docgen.cycle.campaign import draft_campaign
 from docgen.errors import BadInputError, CheckFailed
@@ -96,12 +96,6 @@ def verify_cmd_workspace(state: State, journal_only: bool, as_json: bool) -> Non
     if as_json:
         echo_json(found.to_json())
     else:
-        for b in found.journal:
-            click.echo(f"journal: {b}")
-        problems = found.archive.problems if found.archive else []
-        for problem in problems:
-            click.echo(f"archive: {problem}")
-        checked = f"{found.archive.items} archived documents" if found.archive else "archive not checked"
-        click.echo(f"decision journal: {len(found.journal)} problems; {checked}: {len(problems)} problems")
+        echo_check(found)
     if not found.ok:
         raise CheckFailed()
