@@ -227,6 +227,8 @@ def _transient(workspace: Workspace, parts: tuple[str, ...], path: Path) -> bool
     index = workspace.index_dir.name
     if len(parts) == 1 and (name.startswith(f".{index}.new-") or name.startswith(f".{index}.old-")):
         return True  # an index being rebuilt, or the old one being let go
+    if len(parts) == 1 and name == f".{index}.lock":
+        return True  # the index's one-writer lock (index/store.py)
     if parts[0] == index and name.endswith("WRITELOCK"):
         return True  # the index's own writer lock
     if name.startswith(".") and name.endswith(".part"):

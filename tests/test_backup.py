@@ -66,7 +66,7 @@ def files_of(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".lock" and not p.name.endswith("WRITELOCK")
+        if p.is_file() and not p.name.endswith((".lock", "WRITELOCK"))
     }
 
 
