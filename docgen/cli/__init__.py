@@ -138,6 +138,7 @@ def main() -> None:
 
 # Subcommands register themselves on `cli` when imported.
 from docgen.cli import (  # noqa: E402
+    applicant_cmds,
     archive_cmds,
     cycle_cmds,
     document_cmds,
@@ -151,6 +152,7 @@ from docgen.cli import (  # noqa: E402
 )
 
 __all__ = [
+    "applicant_cmds",
     "archive_cmds",
     "cli",
     "cycle_cmds",
