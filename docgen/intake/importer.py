@@ -15,12 +15,17 @@ import yaml
 from docgen.applicant import Applicant
 from docgen.intake.draft import validate
 from docgen.intake.form import read_form_draft
+from docgen.intake.lists import merge_lists
 from docgen.policy import Policy
 
 
-def import_applicant(form: Path, policy: Policy) -> Applicant:
-    """The applicant of a filled form; BadInputError naming the file, label and row of the first problem."""
-    return validate(read_form_draft(form, policy))
+def import_applicant(form: Path, lists: Sequence[Path], policy: Policy) -> Applicant:
+    """The applicant of a filled form, each list replacing the form's table for the projects it names;
+    BadInputError naming the file, label (or sheet) and row of the first problem otherwise."""
+    draft = read_form_draft(form, policy)
+    if lists and draft.data.get("projects") is not None:
+        merge_lists(draft, lists)
+    return validate(draft)
 
 
 def applicant_yaml(applicant: Applicant, sources: Sequence[Path], now: datetime | None = None) -> str:
