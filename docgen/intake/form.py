@@ -11,7 +11,7 @@ dropped every w:tag) and copying a row in Word copies its tags too, while the wo
   read right, since the next label ends the value;
 * each project starts at its table holding 实训项目名称 and 职业（工种）; the 设备清单 and 师资情况
   tables after it are read by their header row, every row below it a row of data except the 小计
-  and 占比 rows (wherever Word's Tab key put new rows), empty rows skipped, rows counted from 1
+  and 占比 rows (a row pasted below them is read too), empty rows skipped, rows counted from 1
   below the header as a clerk counts them;
 * merged cells: a cell merged across two columns gives one paragraph to each when it has one per
   column (Word keeps each merged cell's text as a paragraph); a cell merged down gives its value to

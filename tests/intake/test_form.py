@@ -179,6 +179,18 @@ def test_labels_typed_with_the_value_and_ticks_inserted_as_symbols_are_read(tmp_
     assert read.model_dump() == load_applicant(source).model_dump()
 
 
+def test_a_row_pasted_below_the_share_row_is_read(tmp_path: Path) -> None:
+    source = EXAMPLES / "kunshan" / "applicant-pass.yaml"
+    form = WordForm(make_form(tmp_path / "f.docx", "kunshan-2021", source))
+    teachers = form.table_with("姓名", 1)  # 工业机器人实训
+    pasted = form.copy_row(form.data_row(teachers, 1))
+    form.rows(teachers)[-1].addnext(pasted)  # cut and pasted at the very end, after 占比
+    form.fill_row(pasted, ["3", "韩梅"])
+    read = read_form(form.save(tmp_path / "申报表.docx"), load_policy("kunshan-2021"))
+    assert [t.name for t in read.projects[1].teachers] == ["陈静", "刘洋", "韩梅"]
+    assert read.projects[1].teachers[2].qualification == "技师"
+
+
 def test_chinese_numerals_written_out_in_full_are_read(tmp_path: Path) -> None:
     form = fill_blank(tmp_path / "申报表.docx", **{"实训场地建筑面积（平方米）": "一千二百"})
     assert read_form(form, load_policy("kunshan-2021")).site.area_m2 == 1200
