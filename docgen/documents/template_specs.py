@@ -292,6 +292,7 @@ def form(doc: Document) -> None:
     gw.blank(doc)
     op = gw.table(doc, 3, [40, 116])
     gw.cell_text(op, 0, 0, "{%tr for box in opinion_boxes %}")
+    gw.row_options(op.rows[1])  # an opinion box never splits: its （盖章） line alone on a page
     gw.cell_text(op, 1, 0, "{{ box }}", "GW Table Heading")
     cell = op.cell(1, 1)
     cell.paragraphs[0].text = ""
