@@ -16,7 +16,7 @@ from docgen.intake.form import read_form
 from docgen.intake.wordxml import read_body
 from docgen.policy_registry import load_policy
 from tests.conftest import EXAMPLES, assert_one_line_error, run
-from tests.intake.helpers import WordForm, libreoffice_convert, make_form, q
+from tests.intake.helpers import W, WordForm, libreoffice_convert, make_form, q
 
 POLICIES = {"kunshan": "kunshan-2021", "hangzhou": "hangzhou-2024"}
 EXAMPLE_APPLICANTS = sorted(
@@ -318,6 +318,27 @@ def test_files_that_are_not_a_docx_are_named(tmp_path: Path, content: bytes, fra
     form.write_bytes(content)
     result, _ = import_(form, tmp_path)
     assert_one_line_error(result, "申报表.docx：", fragment)
+
+
+def test_hostile_docx_files_are_refused_without_expanding_them(tmp_path: Path) -> None:
+    """A zip bomb (40 MB of spaces in 40 KB) and entity expansion ("billion laughs") in document.xml."""
+    import zipfile
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", "<a>" + " " * 40_000_000 + "</a>")
+    with pytest.raises(BadInputError, match="正文展开后超过 30 MB"):
+        read_body(bomb)
+    levels = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+    laughs = tmp_path / "laughs.docx"
+    with zipfile.ZipFile(laughs, "w") as zf:
+        zf.writestr(
+            "word/document.xml",
+            f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">{levels}]>'
+            f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>',
+        )
+    with pytest.raises(BadInputError, match=r"laughs\.docx：文件已损坏"):
+        read_body(laughs)
 
 
 def test_a_document_that_is_not_the_form_is_named(tmp_path: Path) -> None:
