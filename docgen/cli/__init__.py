@@ -138,6 +138,7 @@ def main() -> None:
 
 # Subcommands register themselves on `cli` when imported.
 from docgen.cli import (  # noqa: E402
+    applicant_cmds,
     archive_cmds,
     backup_cmds,
     cycle_cmds,
@@ -152,6 +153,7 @@ from docgen.cli import (  # noqa: E402
 )
 
 __all__ = [
+    "applicant_cmds",
     "archive_cmds",
     "backup_cmds",
     "cli",

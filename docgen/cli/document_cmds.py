@@ -6,13 +6,17 @@ from pathlib import Path
 
 import click
 
+from docgen.applicant import load_applicant
 from docgen.cli import State, cli, pass_state
 from docgen.documents.kinds import KINDS
 from docgen.documents.make import Request, check_template, limits_for, make, render_any, template_path
 from docgen.documents.pagecheck import check_pages
 from docgen.errors import BadInputError, CheckFailed
+from docgen.intake.lists import write_lists
+from docgen.policy_registry import choose_policy
 
 _KIND_LIST = "\n".join(f"  {name:<13} {kind.title}" for name, kind in KINDS.items())
+_LISTS = "lists"  # the Excel lists sent with the form: not a .docx kind
 
 
 @cli.command(
@@ -22,22 +26,25 @@ _KIND_LIST = "\n".join(f"  {name:<13} {kind.title}" for name, kind in KINDS.item
 \b
 Kinds:
 {_KIND_LIST}
+  lists         附件-设备清单.xlsx and 附件-师资名单.xlsx (Excel, into the -o folder)
 
-DATA is a YAML file (see examples/*/doc-KIND.yaml); for 'form' it is an applicant file, or
+DATA is a YAML file (see examples/*/doc-KIND.yaml); for 'form' and 'lists' it is an applicant file, or
 leave it out with --blank; for 'worksheet' it is an applicant file whose archived evidence
 the worksheet cross-checks (see 'docgen review'). Documents follow GB/T 9704-2012 and use the workspace's
-templates/KIND.docx if it has one. Nothing is written unless everything succeeds.
+templates/KIND.docx if it has one. Nothing is written unless everything succeeds. A filled form
+and lists are read back by 'docgen applicant import'.
 
 \b
 Examples:
   docgen make notice examples/kunshan/doc-notice.yaml -o notice.docx --pdf
   docgen make form examples/kunshan/applicant-pass.yaml -o form.docx
   docgen make form --blank --policy hangzhou-2024 -o blank-form.docx
+  docgen make lists --blank --policy hangzhou-2024 -o 附件/
   docgen make plaque examples/hangzhou/doc-plaque.yaml --all -o plaques/
   docgen make worksheet applicants/2021/91320583MA1KJ88011.yaml --year 2021 -o 底稿.docx
 """,
 )
-@click.argument("kind", type=click.Choice(list(KINDS)), metavar="KIND")
+@click.argument("kind", type=click.Choice([*KINDS, _LISTS]), metavar="KIND")
 @click.argument("data", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option(
     "-o",
@@ -45,7 +52,7 @@ Examples:
     "out",
     type=click.Path(path_type=Path),
     required=True,
-    help="The .docx to write (a folder with --all).",
+    help="The .docx to write (a folder with --all, and for lists).",
 )
 @click.option(
     "--policy",
@@ -55,7 +62,7 @@ Examples:
     help="Programme; default: the data's, else the workspace's.",
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside each .docx (LibreOffice).")
-@click.option("--blank", is_flag=True, help="form only: the blank form to send out with the notice.")
+@click.option("--blank", is_flag=True, help="form and lists only: blank, to send out with the notice.")
 @click.option("--all", "all_bases", is_flag=True, help="plaque only: one file per base into the -o folder.")
 @click.option("--base", metavar="NAME", help="plaque only: the one base (unit or base name) to make.")
 @click.option("--year", type=click.IntRange(2000, 2100), help="worksheet only: the evidence year (default: newest).")
@@ -76,10 +83,17 @@ def make_cmd(
         raise click.UsageError("--year is for 'make worksheet'")
     if kind == "worksheet" and data is None:
         raise click.UsageError("make worksheet needs an applicant file")
-    if blank and (kind != "form" or data is not None):
-        raise click.UsageError("--blank is for 'make form' without a data file")
-    if kind == "form" and data is None and not blank:
-        raise click.UsageError("make form needs an applicant file, or --blank")
+    if blank and (kind not in ("form", _LISTS) or data is not None):
+        raise click.UsageError("--blank is for 'make form' and 'make lists' without a data file")
+    if kind in ("form", _LISTS) and data is None and not blank:
+        raise click.UsageError(f"make {kind} needs an applicant file, or --blank")
+    if kind == _LISTS:
+        if pdf or all_bases or base:
+            raise click.UsageError("--pdf, --all and --base are not for 'make lists'")
+        applicant = load_applicant(data) if data is not None else None
+        for path in write_lists(out, applicant, choose_policy(policy_name, state.workspace)):
+            click.echo(f"wrote {path}")
+        return
     written = make(Request(kind, data, out, policy_name, pdf, all_bases, base, year), state.workspace)
     for path in written:
         click.echo(f"wrote {path}")

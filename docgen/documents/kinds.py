@@ -25,6 +25,7 @@ from docgen.documents.workdays import add_working_days
 from docgen.eligibility import qualifies
 from docgen.errors import BadInputError, did_you_mean, located
 from docgen.evidence import open_archive
+from docgen.intake import schema
 from docgen.policy import Policy, TeacherShare
 from docgen.verdict import Verdict, number_text, zh
 from docgen.workspace import Workspace
@@ -181,7 +182,7 @@ def _applicants(source: Path, refs: list[BaseRef], field_name: str, ws: Workspac
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return schema.write_money(value)
 
 
 def _wan(value: Decimal) -> str:
@@ -271,39 +272,14 @@ def notice_context(data: NoticeData, policy: Policy, **_: Any) -> dict[str, Any]
 
 
 def form_context(data: Applicant | None, policy: Policy, **_: Any) -> dict[str, Any]:
-    """Pre-filled from an applicant, or blank (empty rows to write in) when data is None."""
+    """Pre-filled from an applicant, or blank (empty rows to write in) when data is None.
+
+    Every value is written as docgen/intake/schema.py reads it back (see docgen.intake.form)."""
     title = f"{policy.city}高技能人才公共实训基地申报表"
     boxes = _opinion_boxes(policy)
     if data is None:
-        blank_unit = dict.fromkeys(
-            [
-                "name",
-                "credit_code",
-                "kind",
-                "district",
-                "address",
-                "contact_name",
-                "contact_phone",
-                "area",
-                "site_owned",
-                "experience",
-                "managers",
-                "trainees",
-                "certified",
-                "equipment_total",
-                "teacher_total",
-            ],
-            "",
-        )
-        empty_row = {"index": "", "name": "", "model": "", "quantity": "", "unit_price": "", "value": ""}
-        empty_teacher = {
-            "index": "",
-            "name": "",
-            "qualification": "",
-            "title": "",
-            "certificate_no": "",
-            "full_time": "",
-        }
+        empty_row = {c.key: "" for c in schema.EQUIPMENT_COLUMNS}
+        empty_teacher = {c.key: "" for c in schema.TEACHER_COLUMNS}
         projects: list[dict[str, Any]] = [
             {
                 "index": i,
@@ -318,59 +294,33 @@ def form_context(data: Applicant | None, policy: Policy, **_: Any) -> dict[str, 
         ]
         return {
             "title": title,
-            "unit": blank_unit,
+            "unit": {f.key: "" for f in schema.UNIT_FIELDS},
             "filled_on": "",
             "projects": projects,
             "opinion_boxes": boxes,
         }
     check = policy.teacher_share() or _default_teacher_check()
-    unit = {
-        "name": data.name,
-        "credit_code": data.credit_code,
-        "kind": data.kind.value,
-        "district": data.district,
-        "address": data.address,
-        "contact_name": data.contact.name,
-        "contact_phone": data.contact.phone,
-        "area": number_text(data.site.area_m2),
-        "site_owned": "自有" if data.site.owned else "租赁",
-        "experience": f"{number_text(data.experience_years)}年",
-        "managers": "" if data.full_time_managers is None else str(data.full_time_managers),
-        "trainees": "" if data.trainees_last_year is None else str(data.trainees_last_year),
-        "certified": "" if data.certified_last_year is None else str(data.certified_last_year),
-        "equipment_total": _money(data.equipment_value_yuan),
-        "teacher_total": str(len(data.teachers)),
-    }
+    unit = {f.key: f.write(schema.get(data, f.path)) for f in schema.UNIT_FIELDS if not f.derived}
+    unit["equipment_total"] = _money(data.equipment_value_yuan)
+    unit["teacher_total"] = str(len(data.teachers))
     projects = []
     for i, p in enumerate(data.projects, 1):
+        equipment = []
+        for k, e in enumerate(p.equipment, 1):
+            row = {c.key: c.write(schema.get(e, c.path)) for c in schema.EQUIPMENT_COLUMNS if not c.derived}
+            equipment.append({**row, "index": k, "value": _money(e.value_yuan)})
+        teachers = []
+        for k, t in enumerate(p.teachers, 1):
+            row = {c.key: c.write(schema.get(t, c.path)) for c in schema.TEACHER_COLUMNS if not c.derived}
+            teachers.append({**row, "index": k})
         projects.append(
             {
                 "index": i,
                 "name": p.name,
                 "occupation": p.occupation,
-                "equipment": [
-                    {
-                        "index": k,
-                        "name": e.name,
-                        "model": e.model or "",
-                        "quantity": e.quantity,
-                        "unit_price": _money(e.unit_price_yuan),
-                        "value": _money(e.value_yuan),
-                    }
-                    for k, e in enumerate(p.equipment, 1)
-                ],
+                "equipment": equipment,
                 "equipment_total": _money(p.equipment_value_yuan),
-                "teachers": [
-                    {
-                        "index": k,
-                        "name": t.name,
-                        "qualification": t.qualification or "",
-                        "title": t.title.value,
-                        "certificate_no": t.certificate_no or "",
-                        "full_time": "是" if t.full_time else "否",
-                    }
-                    for k, t in enumerate(p.teachers, 1)
-                ],
+                "teachers": teachers,
                 "qualified_share": _share_text(p.teachers, check),
             }
         )

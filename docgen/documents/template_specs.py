@@ -18,6 +18,8 @@ from docx.shared import Mm, Pt
 from docx.table import Table
 
 from docgen.documents import gbt9704 as gw
+from docgen.intake import schema
+from docgen.intake.schema import FormField
 
 
 def loop_table(
@@ -212,82 +214,85 @@ def plaque(doc: Document) -> None:
     gw.para(doc, "{{ date }}", "GW Plaque Small")
 
 
+def _pairs_table(doc: Document, rows: Sequence[Sequence[FormField]], context: str) -> Table:
+    """Label and value cells, two pairs to a row (one field alone takes the whole row): the reader
+    finds each label by its text, so the form reads back after Word, WPS or LibreOffice."""
+    t = gw.table(doc, len(rows), [34, 48, 34, 40])
+    for row, fields in enumerate(rows):
+        if len(fields) == 1:
+            gw.cell_text(t, row, 0, fields[0].label, "GW Table Heading")
+            wide = t.cell(row, 1).merge(t.cell(row, 3))
+            wide.paragraphs[0].text = f"{{{{ {context}.{fields[0].key} }}}}"
+            continue
+        for col, field in enumerate(fields):
+            gw.cell_text(t, row, 2 * col, field.label, "GW Table Heading")
+            gw.cell_text(t, row, 2 * col + 1, f"{{{{ {context}.{field.key} }}}}")
+    return t
+
+
+def _caption(doc: Document, text: str) -> None:
+    """A table's caption, kept on the page of the table's first row."""
+    gw.para(doc, text, "GW Table Heading").paragraph_format.keep_with_next = True
+
+
 def form(doc: Document) -> None:
-    """申报表: unit details, per project its equipment and teachers, totals, declaration, opinions."""
+    """申报表: unit details, per project its equipment and teachers, totals, declaration, opinions.
+
+    Its labels and columns come from docgen/intake/schema.py, which also reads a filled form back."""
     gw.title(doc, "{{ title }}")
     gw.blank(doc)
     gw.para(doc, "申报单位（盖章）：{{ unit.name }}", "GW Recipients")
     gw.para(doc, "填报日期：{{ filled_on }}", "GW Recipients")
-    t = gw.table(doc, 8, [34, 48, 34, 40])
-    gw.cell_text(t, 0, 0, "单位名称", "GW Table Heading")
-    wide = t.cell(0, 1).merge(t.cell(0, 3))
-    wide.paragraphs[0].text = "{{ unit.name }}"
-    fields = [
-        ("统一社会信用代码", "{{ unit.credit_code }}", "单位类型", "{{ unit.kind }}"),
-        ("所在区镇", "{{ unit.district }}", "单位地址", "{{ unit.address }}"),
-        ("联系人", "{{ unit.contact_name }}", "联系电话", "{{ unit.contact_phone }}"),
-        ("实训场地建筑面积（平方米）", "{{ unit.area }}", "场地性质", "{{ unit.site_owned }}"),
-        ("高级工以上培训年限", "{{ unit.experience }}", "专职管理人员（人）", "{{ unit.managers }}"),
-        ("上年度培训人数", "{{ unit.trainees }}", "上年度取证人数", "{{ unit.certified }}"),
-        ("实训设备总值（元）", "{{ unit.equipment_total }}", "教师总数（人）", "{{ unit.teacher_total }}"),
-    ]
-    for row, (a, b, c, d) in enumerate(fields, 1):
-        gw.cell_text(t, row, 0, a, "GW Table Heading")
-        gw.cell_text(t, row, 1, b)
-        gw.cell_text(t, row, 2, c, "GW Table Heading")
-        gw.cell_text(t, row, 3, d)
+    _caption(doc, schema.UNIT_CAPTION)
+    _pairs_table(doc, schema.UNIT_ROWS, "unit")
     gw.control(doc, "for p in projects")
     gw.blank(doc)
-    gw.para(doc, "实训项目{{ p.index }}：{{ p.name }}（职业（工种）：{{ p.occupation }}）", "GW Heading 3")
-    gw.para(doc, "设备清单", "GW Table Heading")
+    gw.para(doc, schema.PROJECT_HEADING + "{{ p.index }}", "GW Heading 3").paragraph_format.keep_with_next = True
+    _pairs_table(doc, [schema.PROJECT_FIELDS], "p")
+    _caption(doc, schema.EQUIPMENT_CAPTION)
+    columns = schema.EQUIPMENT_COLUMNS
     eq = loop_table(
         doc,
-        [12, 46, 30, 18, 25, 25],
-        ["序号", "设备名称", "型号", "数量", "单价（元）", "金额（元）"],
+        [12, 38, 24, 14, 24, 28, 16],
+        [c.label for c in columns],
         "for e in p.equipment",
-        [
-            "{{ e.index }}",
-            "{{ e.name }}",
-            "{{ e.model }}",
-            "{{ e.quantity }}",
-            "{{ e.unit_price }}",
-            "{{ e.value }}",
-        ],
+        [f"{{{{ e.{c.key} }}}}" for c in columns],
     )
     subtotal = eq.add_row()
-    label = subtotal.cells[0].merge(subtotal.cells[4])
-    label.paragraphs[0].text = "小计"
+    amount = [c.key for c in columns].index("value")
+    label = subtotal.cells[0].merge(subtotal.cells[amount - 1])
+    label.paragraphs[0].text = schema.SUBTOTAL_LABEL
     label.paragraphs[0].style = doc.styles["GW Table Heading"]
-    subtotal.cells[5].paragraphs[0].text = "{{ p.equipment_total }}"
-    subtotal.cells[5].paragraphs[0].style = doc.styles["GW Table"]
-    gw.para(doc, "师资情况", "GW Table Heading")
+    subtotal.cells[amount].paragraphs[0].text = "{{ p.equipment_total }}"
+    for cell in subtotal.cells[amount:]:
+        cell.paragraphs[0].style = doc.styles["GW Table"]
+    _caption(doc, schema.TEACHER_CAPTION)
+    columns = schema.TEACHER_COLUMNS
     te = loop_table(
         doc,
         [12, 22, 24, 24, 60, 14],
-        ["序号", "姓名", "职业资格", "专业技术职称", "证书编号", "专职"],
+        [c.label for c in columns],
         "for t in p.teachers",
-        [
-            "{{ t.index }}",
-            "{{ t.name }}",
-            "{{ t.qualification }}",
-            "{{ t.title }}",
-            "{{ t.certificate_no }}",
-            "{{ t.full_time }}",
-        ],
+        [f"{{{{ t.{c.key} }}}}" for c in columns],
     )
     share = te.add_row()
     merged = share.cells[0].merge(share.cells[5])
-    merged.paragraphs[0].text = "中级以上职称或技师以上职业资格教师占比：{{ p.qualified_share }}"
+    merged.paragraphs[0].text = schema.SHARE_LABEL + "：{{ p.qualified_share }}"
     merged.paragraphs[0].style = doc.styles["GW Table Left"]
     gw.control(doc, "endfor")
     gw.blank(doc)
-    gw.para(doc, "申报单位承诺", "GW Heading 1")
-    gw.para(doc, "本单位承诺所填内容及所附材料真实、有效，如有虚假，愿承担相应责任。")
+    for line in schema.instructions():
+        gw.para(doc, line, "GW Table Left")
+    gw.blank(doc)
+    promise = "本单位承诺所填内容及所附材料真实、有效，如有虚假，愿承担相应责任。"
+    gw.para(doc, "申报单位承诺", "GW Heading 1").paragraph_format.keep_with_next = True
+    gw.para(doc, promise).paragraph_format.keep_with_next = True
     gw.para(doc, "法定代表人（签字）：            单位（盖章）", "GW Signature")
     gw.para(doc, "年    月    日", "GW Date")
     gw.blank(doc)
     op = gw.table(doc, 3, [40, 116])
     gw.cell_text(op, 0, 0, "{%tr for box in opinion_boxes %}")
+    gw.row_options(op.rows[1])  # an opinion box never splits: its （盖章） line alone on a page
     gw.cell_text(op, 1, 0, "{{ box }}", "GW Table Heading")
     cell = op.cell(1, 1)
     cell.paragraphs[0].text = ""
