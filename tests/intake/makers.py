@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from email.message import EmailMessage
 from pathlib import Path
 
+import libarchive
 import pikepdf
 from PIL import Image
 
@@ -65,6 +66,14 @@ def zip_of(path: Path, members: Iterable[tuple[str | zipfile.ZipInfo, bytes]]) -
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members:
             archive.writestr(name, data)
+    return path
+
+
+def seven_zip(path: Path, members: dict[str, bytes]) -> Path:
+    """A .7z written by libarchive (the same library that reads it; p7zip is not needed)."""
+    with libarchive.file_writer(str(path), "7zip") as archive:
+        for name, data in members.items():
+            archive.add_file_from_memory(name, len(data), data)
     return path
 
 
