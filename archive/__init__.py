@@ -6,7 +6,8 @@ Public API:
   `FileResult`; `ItemRecord` (record.json), `PageQuality`;
 - `Fonds`, `EvidenceKind`, `ArchivalCode`: whose archive it is and how its 档号 are made;
 - `verify`, `seal`, `unseal`, `seal_history`, `export_year`, `catalogue_csv` (归档文件目录);
-- for a shell that writes beside the archive: `writer_lock`, `lock_holder`, `identify` (the file sniffer),
+- for a shell that writes beside the archive: `writer_lock`, `lock_holder`, `identify` (the file checker),
+  `sniff` (what a file is by its bytes) with `IMAGE_KINDS`, `OFFICE_KINDS`, `SPREADSHEET_KINDS`,
   `expand` (files under the paths given), `write_all_atomically`, `safe_filename`, `sha256_of`;
 - OCR: `ENGINES`, `DEFAULT_ENGINE`, `DEFAULT_LANGUAGES`;
 - errors: `ArchiveError` (base, with `kind`), `BadInput`, `RejectedFile`, `SealedYear`, `OcrFailed`,
@@ -23,14 +24,17 @@ from archive.ocr import DEFAULT_ENGINE, DEFAULT_LANGUAGES, ENGINES
 from archive.quality import PageQuality
 from archive.record import ItemRecord, sha256_of
 from archive.seal import seal, seal_history, unseal
-from archive.sniff import identify
+from archive.sniff import IMAGE_KINDS, OFFICE_KINDS, SPREADSHEET_KINDS, identify, sniff
 from archive.store import Archive, FileResult, IngestOptions, IngestSummary, ReadAgain, expand
 
 __all__ = [
     "DEFAULT_ENGINE",
     "DEFAULT_LANGUAGES",
     "ENGINES",
+    "IMAGE_KINDS",
     "INVISIBLE",
+    "OFFICE_KINDS",
+    "SPREADSHEET_KINDS",
     "ArchivalCode",
     "Archive",
     "ArchiveError",
@@ -57,6 +61,7 @@ __all__ = [
     "seal",
     "seal_history",
     "sha256_of",
+    "sniff",
     "unseal",
     "verify",
     "write_all_atomically",

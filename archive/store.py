@@ -51,9 +51,11 @@ from archive.ocr import (
     run_ocr,
     versions,
 )
+from archive.office import office_to_pdf, page_count
+from archive.office import version as office_version
 from archive.quality import PageQuality, judge
 from archive.record import RECORD_FILE, ArchiveCopy, ItemRecord, OcrInfo, OriginalFile, checksum_files, sha256_of
-from archive.sniff import Identified, identify
+from archive.sniff import IMAGE_KINDS, OFFICE_KINDS, Identified, identify
 from archive.text import page_texts
 
 log = logging.getLogger("docgen.archive")
@@ -281,23 +283,34 @@ class Archive:
     def _ocr(self, original: Path, item: _Prepared, options: IngestOptions) -> None:
         work = item.staging / ".work"
         work.mkdir()
-        source = original
-        if item.identified.kind != "pdf":
-            source = work / "input.pdf"
-            image_to_pdf(original, source)
-        elif removed := inert_copy(original, work / "inert.pdf"):
-            source = work / "inert.pdf"
-            item.removed = removed
-            item.notes.append(f"removed from the archive copy (the original keeps them): {'; '.join(removed)}")
-        sidecar = work / "sidecar.txt"
+        source, page_total = original, item.identified.pages
+        kind = item.identified.kind
         copy = item.staging / "archive.pdf"
         try:
+            if kind in IMAGE_KINDS:
+                source = work / "input.pdf"
+                if note := image_to_pdf(original, source):
+                    item.notes.append(note)
+            elif kind in OFFICE_KINDS:
+                source = work / "office.pdf"
+                office_to_pdf(original, kind, source)
+                page_total = page_count(source)
+                item.notes.append(
+                    f"born digital: laid out as PDF by LibreOffice {office_version()}; page text taken from the "
+                    "document, not read by OCR (only pages without any text are OCR'd)"
+                )
+            # a PDF as received, or LibreOffice's (with the links the document had); images have nothing active
+            if kind not in IMAGE_KINDS and (removed := inert_copy(source, work / "inert.pdf")):
+                source = work / "inert.pdf"
+                item.removed = removed
+                item.notes.append(f"removed from the archive copy (the original keeps them): {'; '.join(removed)}")
+            sidecar = work / "sidecar.txt"
             outcome = run_ocr(
                 source,
                 copy,
                 sidecar,
                 languages=options.languages,
-                pages=item.identified.pages,
+                pages=page_total,
                 seconds_per_page=options.seconds_per_page,
                 signed=item.identified.signed,
                 engine=options.engine,

@@ -69,7 +69,10 @@ def ingest_cmd(
     languages: str,
     seconds_per_page: float,
 ) -> None:
-    """Archive scanned evidence and phone photos (PDF, JPEG, PNG, TIFF; folders taken recursively).
+    """Archive scanned evidence, phone photos and Office files (folders taken recursively).
+
+    Taken: PDF; JPEG, PNG, TIFF, HEIC, WebP, BMP; Word, Excel and WPS files (.docx .doc .wps .xlsx
+    .xls .et .odt .ods), laid out as PDF by LibreOffice with their own text.
 
     Each document is stored whole or not at all; re-running the same command completes an
     interrupted ingest without duplicates. Bad files are reported one line each and skipped.

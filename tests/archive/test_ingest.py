@@ -33,7 +33,7 @@ def test_good_files_go_in_and_bad_ones_are_refused_one_by_one(built: Built) -> N
     assert [outcome(built, n) for n in good] == ["ingested"] * 6
     bad = {r.path.name: r.message for r in built.summary.results if r.outcome == "failed"}
     assert set(bad) == {"empty.pdf", "notes.pdf", "form.docx", "cut.pdf", "huge.png", "evil\x07 name..pdf"}
-    assert "empty file" in bad["empty.pdf"] and "unsupported type .docx" in bad["form.docx"]
+    assert "empty file" in bad["empty.pdf"] and "damaged Office document" in bad["form.docx"]
     assert "truncated" in bad["cut.pdf"] and "120 megapixels" in bad["huge.png"]
     assert len(built.archive.records(2021)) == 6
 

@@ -38,8 +38,18 @@ def test_a_text_file_named_pdf(tmp_path: Path) -> None:
 
 
 def test_an_unsupported_type_names_the_supported_ones(tmp_path: Path) -> None:
+    (tmp_path / "a.mp3").write_bytes(b"ID3\x04\x00" + b"\x00" * 40)
+    with pytest.raises(
+        RejectedFile, match=r"unsupported type \.mp3; supported: PDF, JPEG, PNG, TIFF, HEIC, WebP, BMP, Word"
+    ):
+        identify(tmp_path / "a.mp3")
+
+
+def test_a_damaged_word_file(tmp_path: Path) -> None:
     (tmp_path / "a.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    with pytest.raises(RejectedFile, match=r"unsupported type \.docx; supported: PDF, JPEG, PNG, TIFF"):
+    with pytest.raises(
+        RejectedFile, match=r"damaged Office document \(its zip cannot be read\); ask for the file again"
+    ):
         identify(tmp_path / "a.docx")
 
 
