@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from docgen.applicant import load_applicant
 from docgen.cli import State, cli, pass_state
 from docgen.cli.common import IngestProgress, workspace_of
 from docgen.cli.output import echo_json
@@ -25,6 +26,8 @@ from docgen.cycle.journal import default_recorder
 from docgen.cycle.report import register_csv, register_rows, year_status
 from docgen.cycle.steps import Cycle, Signed, StepResult
 from docgen.errors import BadInputError, CheckFailed
+from docgen.intake.application import open_application
+from docgen.policy_registry import load_policy
 from docgen.workspace import Workspace
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -129,9 +132,26 @@ def _evidence(values: tuple[str, ...]) -> steps.Evidence:
     return list(grouped.items())
 
 
+def _file_as(values: tuple[str, ...]) -> dict[str, str]:
+    chosen = {}
+    for value in values:
+        inside, sep, type_id = value.rpartition("=")
+        if not sep or not inside or not type_id:
+            raise BadInputError(f"--file-as {value}: write FILE=TYPE, e.g. 其他/IMG_0001.JPG=teacher_certificates")
+        chosen[inside.strip()] = type_id.strip()
+    return chosen
+
+
 @cli.command("receive")
-@click.argument("applicant_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", metavar="WHAT_CAME", type=click.Path(path_type=Path))
 @click.option("--evidence", "-e", multiple=True, metavar="TYPE=PATH", help="Scans of one evidence type; repeatable.")
+@click.option(
+    "--file-as",
+    multiple=True,
+    metavar="FILE=TYPE",
+    help="File a package's file (as the plan names it) under this evidence type; repeatable.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the plan (each file, its evidence type and why); change nothing.")
 @click.option("--revise", metavar="REASON", help="Replace an application already received (the old one is kept).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Documents OCR'd at once.")
 @_year_option
@@ -140,8 +160,10 @@ def _evidence(values: tuple[str, ...]) -> steps.Evidence:
 @pass_state
 def receive_cmd(
     state: State,
-    applicant_file: Path,
+    source: Path,
     evidence: tuple[str, ...],
+    file_as: tuple[str, ...],
+    dry_run: bool,
     revise: str | None,
     jobs: int,
     year: int | None,
@@ -149,27 +171,46 @@ def receive_cmd(
     on: dt.datetime | None,
     pdf: bool,
 ) -> None:
-    """Step 2: receive an application: the applicant file validated and kept, its scans archived.
+    """Step 2: receive an application as it came: the applicant data kept, its evidence archived.
 
-    Every evidence file is checked before anything is stored. Writes the filled-in application form.
-    Exit 1 when some evidence could not be OCR'd (kept as received; 'docgen archive retry').
+    WHAT_CAME is the applicant file (YAML), a filled 申报表 (.docx), or a package: a folder, a .zip
+    (Chinese names from Windows decoded), .rar, .7z or an e-mailed .eml. From a package, the 申报表 and its
+    Excel lists (设备清单, 师资名单) become the applicant data, and every other file is filed under the
+    evidence type its folder and file names say (师资, 证书, 设备, 营业执照, 租赁, 产权 ...); files nothing
+    sorts go to 其他材料. --dry-run prints that plan first. Every file is checked before anything is
+    stored. Writes the filled-in application form. Exit 1 when some evidence could not be OCR'd (kept as
+    received; 'docgen archive retry').
 
     \b
-    Example:
+    Examples:
+      docgen receive 精工申报材料.zip --dry-run
+      docgen receive 精工申报材料.zip --file-as 其他/IMG_0001.JPG=teacher_certificates
+      docgen receive 精工-申报表.docx -e teacher_certificates=box3/certs/
       docgen receive 精工.yaml -e teacher_certificates=box3/certs/ -e equipment_list=box3/equipment.pdf
     """
     workspace = workspace_of(state)
-    result = steps.receive(
-        workspace,
-        _year(workspace, year),
-        applicant_file,
-        _evidence(evidence),
-        _signed(by, on),
-        revise=revise,
-        jobs=jobs,
-        progress=IngestProgress() if evidence else None,
-        pdf=pdf,
-    )
+    policy = load_policy(workspace.settings.policy, workspace)
+    with open_application(source, policy, assign=_file_as(file_as)) as came:
+        if dry_run:
+            applicant = load_applicant(came.applicant_file)
+            click.echo(f"申报单位：{applicant.name}（{applicant.credit_code}）")
+            if came.plan is not None:
+                click.echo(came.summary_zh())
+            click.echo("（预览：未受理，未保存任何文件）")
+            return
+        extra = _evidence(evidence)
+        result = steps.receive(
+            workspace,
+            _year(workspace, year),
+            came.applicant_file,
+            came.evidence + extra,
+            _signed(by, on),
+            revise=revise,
+            jobs=jobs,
+            progress=IngestProgress() if came.evidence or extra else None,
+            pdf=pdf,
+            received_as=source.name,
+        )
     _report(result, workspace)
     if any(e.outcome == "ocr_failed" for e in result.decision.facts_as(Received).evidence):
         click.echo("some evidence could not be OCR'd (originals kept): 'docgen archive retry' runs it again", err=True)

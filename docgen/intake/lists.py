@@ -184,6 +184,15 @@ def _width(text: str) -> int:
 # --- reading -------------------------------------------------------------------------------------------
 
 
+def is_list(path: Path) -> bool:
+    """Whether some sheet of the spreadsheet has the headers of an equipment list or a teacher roster
+    (a package may hold other spreadsheets: a budget, a schedule)."""
+    try:
+        return any(_header(rows)[0] is not None for _, rows in _sheets(Path(path)))
+    except BadInputError:
+        return False
+
+
 def merge_lists(draft: Draft, paths: Sequence[Path]) -> None:
     """Put the lists' rows into the form's draft: a list replaces the form's table of its kind for
     each project it names (in the order given, several lists of one kind adding up)."""

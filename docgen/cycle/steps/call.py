@@ -78,10 +78,12 @@ def receive(
     jobs: int = 1,
     progress: Callable[[FileResult, int, int], None] | None = None,
     pdf: bool = False,
+    received_as: str | None = None,
 ) -> StepResult:
     """受理申报: the applicant file validated and kept, its evidence archived, its filled-in form written.
 
     `revise` (a reason) replaces an application already received; the earlier file is kept in history/.
+    `received_as`: what came, when the applicant file was read from it (a package, a filled form).
     """
     applicant = load_applicant(applicant_file)
     with locked(workspace) as cycle:
@@ -124,7 +126,9 @@ def receive(
                     "reason": revise or "申报材料已受理",
                     "supersedes": previous.received.id if previous else None,
                     "details": Received(
-                        file=str(target.relative_to(workspace.root)), received_as=applicant_file.name, evidence=archived
+                        file=str(target.relative_to(workspace.root)),
+                        received_as=received_as or applicant_file.name,
+                        evidence=archived,
                     ).stored(),
                 },
                 [form_doc],
