@@ -150,11 +150,16 @@ def _pdf_bytes(docx_blobs: list[bytes]) -> list[bytes]:
 
 
 def with_pdfs(rendered: list[tuple[Path, bytes]]) -> list[tuple[Path, bytes]]:
-    """Each .docx with its PDF beside it, converted in one LibreOffice run (nothing written yet)."""
+    """Each .docx with its PDF beside it, converted in one LibreOffice run (nothing written yet); other
+    files (the Excel lists sent with a notice) as they are."""
     docx = [(path, blob) for path, blob in rendered if path.suffix == ".docx"]
-    pdfs = _pdf_bytes([blob for _, blob in docx])
-    converted = [(path.with_suffix(".pdf"), pdf) for (path, _), pdf in zip(docx, pdfs, strict=True)]
-    return [pair for (path, blob), pdf in zip(docx, converted, strict=True) for pair in ((path, blob), pdf)]
+    pdfs = iter(_pdf_bytes([blob for _, blob in docx]))
+    out: list[tuple[Path, bytes]] = []
+    for path, blob in rendered:
+        out.append((path, blob))
+        if path.suffix == ".docx":
+            out.append((path.with_suffix(".pdf"), next(pdfs)))
+    return out
 
 
 def export_pdfs(documents: list[Path]) -> list[Path]:

@@ -10,6 +10,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+import yaml
 from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
@@ -314,6 +315,26 @@ def test_documents_download_by_decision_and_open_in_python_docx(app: Flask) -> N
     for bad in ("/w/ws/doc/2021-0001/99.docx", "/w/ws/doc/2021-9999/0.docx", "/w/ws/doc/2021-0001/0.exe"):
         assert status(client, bad) == 404, bad
     assert status(client, "/w/ws/doc/..%2F..%2Fdocgen.yaml/0.docx") == 404
+
+
+def test_the_notice_carries_the_excel_lists_to_fill(app: Flask, year_copy: Workspace) -> None:
+    import openpyxl
+
+    client = app.test_client()
+    log_in(client, "clerk")
+    page = client.get("/w/ws/?year=2021").data.decode()
+    assert "附件-设备清单.xlsx" in page and "附件-师资名单.xlsx" in page
+    opened = yaml.safe_load(next((year_copy.decisions_dir(2021)).glob("0001-*.yaml")).read_text(encoding="utf-8"))
+    number = next(n for n, d in enumerate(opened["documents"]) if d.endswith("附件-师资名单.xlsx"))
+    response = client.get(f"/w/ws/doc/2021-0001/{number}.xlsx")
+    body = response.data
+    response.close()
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
+    assert any("姓名" in str(cell.value) for cell in sheet[1] if cell.value) or any(
+        "姓名" in str(c.value) for row in sheet.iter_rows(max_row=5) for c in row if c.value
+    )
+    assert status(client, f"/w/ws/doc/2021-0001/{number}.docx") == 404
 
 
 def test_page_pictures_and_copies_only_of_archived_items(app: Flask, year_copy: Workspace) -> None:

@@ -29,6 +29,7 @@ from docgen.cycle.steps._common import (
 from docgen.documents.kinds import KINDS, blank_summary_context
 from docgen.errors import BadInputError, did_you_mean
 from docgen.evidence import file_evidence
+from docgen.intake.lists import make_lists
 from docgen.workspace import Workspace
 
 
@@ -48,6 +49,8 @@ def open_year(workspace: Workspace, year: int, signed: Signed, *, pdf: bool = Fa
         if state.has_preliminary:
             blank = blank_summary_context(year, cycle.policy)
             docs.append(render_context(cycle, "summary", blank, folder / "附件-申报汇总表.docx"))
+        # the Excel lists applicants may fill instead of the form's tables (read back on receipt)
+        docs += [(folder / name, data) for name, data in make_lists(None, cycle.policy)]
         return record(
             cycle,
             {

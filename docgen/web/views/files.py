@@ -21,6 +21,7 @@ bp = Blueprint("files", __name__, url_prefix="/w/<site>")
 MIMETYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -133,8 +134,9 @@ def original(code: str) -> Any:
 @bp.get("/doc/<decision_id>/<int:number>.<fmt>")
 @requires("view")
 def document(decision_id: str, number: int, fmt: str) -> Any:
-    """A generated document by its decision and its place in the decision's list; fmt docx or pdf."""
-    if fmt not in ("docx", "pdf"):
+    """A generated document by its decision and its place in the decision's list; fmt docx or pdf (xlsx for
+    the Excel lists a notice carries)."""
+    if fmt not in ("docx", "pdf", "xlsx"):
         abort(404)
     cycle = g.site.snapshot.cycle()
     decision = next((d for d in cycle.standing.decisions if d.id == decision_id), None)

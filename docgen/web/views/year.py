@@ -89,8 +89,8 @@ def documents_of(cycle: Cycle, year: int) -> list[tuple[Decision, list[tuple[int
         files = []
         for n, name in enumerate(decision.documents):
             path = cycle.workspace.root / name
-            if path.suffix == ".docx":
-                files.append((n, path.name, path.with_suffix(".pdf").is_file()))
+            if path.suffix in (".docx", ".xlsx"):
+                files.append((n, path.name, path.suffix == ".docx" and path.with_suffix(".pdf").is_file()))
         rows.append((decision, files))
     return rows
 
