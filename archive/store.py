@@ -427,6 +427,11 @@ class Archive:
         text = "".join(f"{d}  {name}\n" for name, d in sorted(entries.items()))
         write_all_atomically([(self.year_dir(year) / MANIFEST, text.encode("utf-8"))])
 
+    def recover(self) -> None:
+        """What a crash left, put right now (see `_recover`) rather than at the next write: a server's start."""
+        with writer_lock(self.root):
+            self._recover()
+
     def _recover(self) -> None:
         """After a crash: finish a relink whose plan was written, finish a re-reading whose folders were
         exchanged (or half-renamed), discard half-prepared documents, list committed ones the manifest missed."""

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from archive import Archive, write_all_atomically, writer_lock
+from archive import Archive, lock_holder, write_all_atomically, writer_lock
 from docgen.cycle.details import Received
 from docgen.cycle.journal import Step, load_decisions
 from docgen.evidence import open_archive, refresh_index
@@ -50,8 +50,11 @@ def unfinished(workspace: Workspace) -> list[Path]:
 
 
 def recover(workspace: Workspace) -> list[str]:
-    """At a server's start: roll back the receipts a stop cut off (nothing to do, nothing locked, when
-    there are none). The archival codes withdrawn."""
+    """At a server's start: roll back the receipts a stop cut off, and remove what a crash left in the
+    archive's staging (pictures of applicants' pages among it); nothing is locked when there is
+    nothing to do. The archival codes withdrawn."""
+    if (workspace.archive_dir / ".staging").exists() and lock_holder(workspace.archive_dir) is None:
+        open_archive(workspace).recover()  # (a writer at work now cleans up after itself)
     if not unfinished(workspace):
         return []
     with writer_lock(workspace.decisions_dir()):

@@ -210,6 +210,7 @@ def test_a_server_killed_during_a_receive_job_leaves_nothing_counted(served: Ser
 
     served.start()  # the next start rolls the receipt back before anyone sees the year
     assert not list(unit.glob("*/record.json"))
+    assert not list((served.root / "archive" / ".staging").glob("*"))  # nor any page being read when killed
     status = subprocess.run([DOCGEN, "-w", str(served.root), "status", "--json"], capture_output=True, check=True)
     data = json.loads(status.stdout)
     year = next(y for y in data["years"] if y["year"] == 2021) if "years" in data else data
