@@ -55,7 +55,8 @@ class PpOcrEngine(OcrEngine):
         with Image.open(input_file) as image:
             width, height = image.size
             dpi = image.info.get("dpi", (300, 300))[0]
-        lines = ppocr.recognise(ppocr.load(input_file))
+        reading = ppocr.read(ppocr.load(input_file))
+        lines = reading.lines
         page = OcrElement(
             ocr_class=OcrClass.PAGE,
             bbox=BoundingBox(left=0, top=0, right=width, bottom=height),
@@ -66,8 +67,7 @@ class PpOcrEngine(OcrEngine):
         for row in rows:
             page.children.append(_line_element(row))
         text = "\n".join(_row_text(row) for row in rows)
-        read = sum(len(line.text) for line in lines)
-        report_page(page_number + 1, sum(line.confidence * len(line.text) for line in lines) / read if read else None)
+        report_page(page_number + 1, reading.confidence, unread_areas=reading.unread_areas)
         return page, text + "\n"
 
     @staticmethod

@@ -51,7 +51,8 @@ PDFA_FAILED = 10  # ocrmypdf.ExitCode.pdfa_conversion_failed
 class OcrOutcome:
     pdfa: bool
     note: str = ""
-    confidences: dict[int, float | None] = field(default_factory=dict)  # page -> engine's mean confidence
+    # page -> (the engine's mean confidence, text areas found but not read); pages not OCR'd are absent
+    confidences: dict[int, tuple[float | None, int]] = field(default_factory=dict)
 
 
 def versions(engine: str = DEFAULT_ENGINE) -> dict[str, str]:
@@ -103,9 +104,14 @@ def check_languages(languages: str) -> None:
 PDFA_OUTPUT = ["--output-type", "pdfa-2", "--pdfa-backend", "internal"]
 
 
-def ocrmypdf_command(languages: str, sidecar: Path, seconds_per_page: float, engine: str = DEFAULT_ENGINE) -> list[str]:
-    """The ocrmypdf command line every document runs with (less output type and files)."""
-    return [
+def ocrmypdf_command(
+    languages: str, sidecar: Path, seconds_per_page: float, engine: str = DEFAULT_ENGINE, mode: str = "skip"
+) -> list[str]:
+    """The ocrmypdf command line every document runs with (less output type and files). `mode` "skip"
+    keeps pages that have text as they are and reads the others; "redo" (a document whose pages hold
+    text and pictures, such as a form with certificates pasted in, exported from Word) keeps each
+    page's printed text and reads what is left: the pictures. ocrmypdf does not deskew in that mode."""
+    command = [
         sys.executable,
         "-m",
         "ocrmypdf",
@@ -129,6 +135,10 @@ def ocrmypdf_command(languages: str, sidecar: Path, seconds_per_page: float, eng
         "--tesseract-timeout",
         str(int(seconds_per_page)),
     ]
+    if mode == "redo":
+        command[command.index("skip")] = "redo"
+        command.remove("--deskew")
+    return command
 
 
 def run_ocr(
@@ -142,13 +152,14 @@ def run_ocr(
     signed: bool = False,
     engine: str = DEFAULT_ENGINE,
     threads: int = 1,
+    mode: str = "skip",
 ) -> OcrOutcome:
     """OCR `source` (a PDF) into `output`, keeping pages that have text; raise OcrFailed on failure.
 
     `threads` is what the engine may use inside this one document (PP-OCR's ONNX Runtime); the caller
     running several documents at once divides the machine's cores among them.
     """
-    base = ocrmypdf_command(languages, sidecar, seconds_per_page, engine)
+    base = ocrmypdf_command(languages, sidecar, seconds_per_page, engine, mode)
     if signed:
         base.append("--invalidate-digital-signatures")  # the original, with its signature, is kept as received
     timeout = 60 + seconds_per_page * pages * 1.5

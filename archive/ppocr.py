@@ -113,7 +113,8 @@ def engine() -> Any:
 
 
 def _ink(image: Any) -> Any:
-    """The image recognition reads: the red channel of a colour page (see the module docstring), evenly lit."""
+    """The image docgen's own reading uses: the red channel of a colour page (see the module docstring),
+    evenly lit. It loses what is printed in red or light on dark: the plain reading keeps that."""
     import numpy as np
 
     gray = image[:, :, 2] if image.ndim == 3 and image.shape[2] >= 3 else image  # OpenCV orders channels BGR
@@ -133,46 +134,172 @@ def _even_light(gray: Any) -> Any:
 
 
 def load(path: Path) -> Any:
+    """The page as it is (BGR, 8 bits): each reading prepares its own copy."""
     import cv2
+    import numpy as np
 
     image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if image is None:
         raise ValueError(f"{path}: not an image OpenCV can read")
-    if image.ndim == 3 and image.shape[2] == 4:
-        image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
     if image.dtype != "uint8":
         image = cv2.convertScaleAbs(image, alpha=255.0 / max(1, int(image.max())))
-    return _ink(image)
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    elif image.shape[2] == 4:
+        image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    return np.ascontiguousarray(image)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A page as read: its lines, and how many text areas the detector found that neither reading could
+    read (a page that lost lines says so, see archive/quality.py)."""
+
+    lines: list[Line]
+    unread_areas: int = 0
+
+    @property
+    def confidence(self) -> float | None:
+        read = sum(len(line.text) for line in self.lines)
+        return sum(line.confidence * len(line.text) for line in self.lines) / read if read else None
 
 
 def recognise(image: Any) -> list[Line]:
-    """Every line PP-OCR reads on `image` (an array from `load`), top to bottom.
+    """Every line PP-OCR reads on `image` (an array from `load`), top to bottom (see `read`)."""
+    return read(image).lines
 
-    Text is found on the page scaled to DETECT_SIDE pixels and read from the full-resolution page:
-    detection is most of the time (measured: 1.8 of 2.3 s at RapidOCR's 2000-pixel default on a 200-dpi
-    A4 page, 0.6 s at 1280) and finds lines as well at that size; recognition keeps the fine strokes.
-    """
+
+def read(image: Any) -> Reading:
+    """The page read two ways, line by line the better kept: docgen's own reading (red channel, even
+    light, lines cut at column gaps: what phone photos of certificates need) and the engine used plainly
+    (RapidOCR's own pipeline and defaults on the page as it is: what colour, light-on-dark and odd
+    shapes need).
+
+    docgen's lines are the base. A line only the plain reading found (overlapping none of them) is
+    added; a plain line that covers docgen's lines there replaces them when it is better (`_better`):
+    so a page never reads less than the engine used plainly, and a fragment of the plain reading
+    never replaces a whole line of docgen's. (Chosen page
+    by page instead, the plain reading won certificates whose number it had cut in two.)"""
+    ours, unread = _read_prepared(image)
+    kept = list(ours)
+    for line in _read_plain(image):
+        covered = [other for other in ours if _overlap(line, other) > 0.3]
+        if not covered:
+            kept.append(line)
+        elif _better(line, covered) and all(other in kept for other in covered):
+            kept = [other for other in kept if other not in covered] + [line]
+    kept.sort(key=lambda line: ((line.top + line.bottom) / 2, line.left))
+    # areas the detector found that nothing read, once the plain reading had its chance
+    lost = sum(1 for area in unread if not any(_overlap(area, line) > 0.3 for line in kept))
+    return Reading(kept, lost)
+
+
+def _better(line: Line, covered: list[Line]) -> bool:
+    """Whether the plain reading's `line` should replace docgen's lines it covers: more characters
+    expected right, or at least as many characters read with more confidence (一 read as — by one
+    reading and as 一 by the other: the surer one)."""
+    characters = sum(len(other.text.replace(" ", "")) for other in covered)
+    surer = line.confidence > max(other.confidence for other in covered)
+    return _expected([line]) > _expected(covered) + 1 or (len(line.text.replace(" ", "")) >= characters and surer)
+
+
+def _expected(lines: list[Line]) -> float:
+    return sum(line.confidence * len(line.text.replace(" ", "")) for line in lines)
+
+
+def _overlap(a: Line, b: Line) -> float:
+    """The share of the smaller box that the two boxes share (axis-aligned)."""
+    width = min(a.right, b.right) - max(a.left, b.left)
+    height = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a.right - a.left) * (a.bottom - a.top), (b.right - b.left) * (b.bottom - b.top))
+    return width * height / smaller if smaller > 0 else 0.0
+
+
+def _read_prepared(image: Any) -> tuple[list[Line], list[Line]]:
+    """docgen's own reading: text found on the prepared page scaled to DETECT_SIDE pixels and read from
+    the full-resolution page (detection is most of the time: measured 1.8 of 2.3 s at RapidOCR's
+    2000-pixel default on a 200-dpi A4 page, 0.6 s at 1280; recognition keeps the fine strokes).
+    Returns the lines read and the areas found but not read (as empty lines, for their boxes)."""
+    ocr = engine()
+    prepared = _ink(image)
+    boxes = _detect(prepared)
+    if not boxes:
+        return [], []
+    crops, _, _ = ocr.text_cls(ocr.get_crop_img_list(prepared, boxes))
+    pieces = [split_at_gaps(crop) for crop in crops]
+    results, _ = ocr.text_rec([piece for parts in pieces for piece in parts])
+    lines, unread, cursor = [], [], 0
+    for box, parts in zip(boxes, pieces, strict=True):
+        found = results[cursor : cursor + len(parts)]
+        cursor += len(parts)
+        corners = tuple((float(x), float(y)) for x, y in box)
+        kept = [(str(text).strip(), float(score)) for text, score, *_ in found if str(text).strip()]
+        score = sum(sc * len(t) for t, sc in kept) / sum(len(t) for t, _ in kept) if kept else 0.0
+        if kept and score >= MIN_LINE_SCORE:
+            lines.append(Line(corners, dash_as_one(digits_as_digits(" ".join(t for t, _ in kept))), score))
+        else:
+            unread.append(Line(corners, "", score))
+    return lines, unread
+
+
+def _read_plain(image: Any) -> list[Line]:
+    """The engine used plainly: RapidOCR's whole pipeline with its defaults on the page as it is."""
+    found, _ = engine()(image)
+    lines = []
+    for box, text, score in found or []:
+        text = str(text).strip()
+        if text and float(score) >= MIN_LINE_SCORE:
+            corners = tuple((float(x), float(y)) for x, y in box)
+            lines.append(Line(corners, dash_as_one(digits_as_digits(text)), float(score)))
+    return lines
+
+
+def _detect(image: Any) -> list[Any]:
+    """Text boxes in `image`'s pixels, top to bottom. The detector scales its input so that the shorter
+    side is 736 pixels: a line strip (1167x54) became 15,900 pixels wide (45 s, 2 GB). An elongated image
+    is first padded with paper to at most 2:1 (the engine's own pipeline pads to 8:1, which still made a
+    1654x160 strip 5,900 pixels wide: 6.5 s), so the detector never enlarges a long side past 1,472."""
+    import numpy as np
+
     ocr = engine()
     small, scale = _shrink(image, DETECT_SIDE)
-    boxes, _ = ocr.text_det(small)
+    padded, top, left = _letterbox(small)
+    boxes, _ = ocr.text_det(padded)
     if boxes is None or len(boxes) == 0:
         return []
-    boxes = [(box / scale).astype("float32") for box in ocr.sorted_boxes(boxes)]
-    crops, _, _ = ocr.text_cls(ocr.get_crop_img_list(image, boxes))
-    pieces = [split_at_gaps(crop) for crop in crops]
-    read, _ = ocr.text_rec([piece for parts in pieces for piece in parts])
-    lines, cursor = [], 0
-    for box, parts in zip(boxes, pieces, strict=True):
-        results = read[cursor : cursor + len(parts)]
-        cursor += len(parts)
-        kept = [(str(text).strip(), float(score)) for text, score, *_ in results if str(text).strip()]
-        if not kept:
-            continue
-        text = " ".join(t for t, _ in kept)
-        score = sum(sc * len(t) for t, sc in kept) / sum(len(t) for t, _ in kept)
-        if score >= MIN_LINE_SCORE:
-            lines.append(Line(tuple((float(x), float(y)) for x, y in box), digits_as_digits(text), score))
-    return lines
+    shift = np.array([left, top], dtype="float32")
+    return [((box - shift) / scale).astype("float32") for box in ocr.sorted_boxes(boxes)]
+
+
+LONGEST_RATIO = 2  # sides longer than this many times the other are padded (see _detect)
+
+
+def _letterbox(image: Any) -> tuple[Any, int, int]:
+    """`image` padded with white so that neither side is more than LONGEST_RATIO times the other (and the
+    shorter at least 32 pixels); with the padding added at the top and at the left."""
+    import cv2
+
+    height, width = image.shape[:2]
+    want_h = max(height, width // LONGEST_RATIO, 32)
+    want_w = max(width, height // LONGEST_RATIO, 32)
+    top, left = (want_h - height) // 2, (want_w - width) // 2
+    if (top, left) == (0, 0) and (want_h, want_w) == (height, width):
+        return image, 0, 0
+    padded = cv2.copyMakeBorder(
+        image, top, want_h - height - top, left, want_w - width - left, cv2.BORDER_CONSTANT, value=(255, 255, 255)
+    )
+    return padded, top, left
+
+
+_LONE_DASH = re.compile(r"(?<![—-])[—－](?=[\u4e00-\u9fff])")
+
+
+def dash_as_one(text: str) -> str:
+    """A lone — just before a Chinese character is 一 read as a dash (measured: 'GB18401-2010 一等品'
+    came back as '…2010—等品'). A Chinese dash is always doubled (——), and stays as read."""
+    return _LONE_DASH.sub("一", text)
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9]{6,}")
@@ -209,7 +336,9 @@ def split_at_gaps(crop: Any) -> list[Any]:
     # ink is what is clearly darker than the paper around it: a shadow darkens paper and ink alike
     paper = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (height, height)))
     ink = gray < 0.75 * np.maximum(paper, 1)
-    inked = ink.sum(axis=0) > max(1, height // 20)
+    # a column with any ink is not a gap: a thin horizontal stroke (一, a hyphen, an underscore) is only a
+    # few pixels high, and counting it as a gap cut 统一社会信用代码 into 统 社会信用代码
+    inked = ink.sum(axis=0) > 0
     gap = max(4, int(GAP_SHARE * height))
     cuts, run_start = [], None
     for x, has_ink in enumerate([*inked.tolist(), True]):
@@ -235,7 +364,8 @@ def orientation(image: Any) -> Orientation:
     import numpy as np
 
     ocr = engine()
-    small, _ = _shrink(image, 1024)  # the shape of lines and their direction show at this size
+    small, _ = _shrink(_ink(image), 1024)  # the shape of lines and their direction show at this size
+    small, _, _ = _letterbox(small)
     boxes, _ = ocr.text_det(small)
     if boxes is None or len(boxes) == 0:
         return Orientation(0, 0.0)

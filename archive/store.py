@@ -56,7 +56,7 @@ from archive.office import version as office_version
 from archive.quality import PageQuality, judge
 from archive.record import RECORD_FILE, ArchiveCopy, ItemRecord, OcrInfo, OriginalFile, checksum_files, sha256_of
 from archive.sniff import IMAGE_KINDS, OFFICE_KINDS, Identified, identify
-from archive.text import page_texts
+from archive.text import page_texts, printed_text_beside_pictures
 
 log = logging.getLogger("docgen.archive")
 
@@ -305,6 +305,8 @@ class Archive:
                 item.removed = removed
                 item.notes.append(f"removed from the archive copy (the original keeps them): {'; '.join(removed)}")
             sidecar = work / "sidecar.txt"
+            # pages with printed text and pictures (a form with certificates pasted in): read the pictures too
+            printed = None if kind in IMAGE_KINDS else printed_text_beside_pictures(source)
             outcome = run_ocr(
                 source,
                 copy,
@@ -315,6 +317,7 @@ class Archive:
                 signed=item.identified.signed,
                 engine=options.engine,
                 threads=options.threads(),
+                mode="skip" if printed is None else "redo",
             )
         except OcrFailed as exc:
             item.status = "ocr_failed"
@@ -326,13 +329,15 @@ class Archive:
                 item.notes.append(outcome.note)
             if item.identified.signed:
                 item.notes.append("digitally signed: the signature stays valid in the original only")
-            texts = page_texts(copy, sidecar.read_text(encoding="utf-8") if sidecar.exists() else None)
+            texts = page_texts(copy, sidecar.read_text(encoding="utf-8") if sidecar.exists() else None, printed)
             pages = item.staging / "pages"
             pages.mkdir()
             for number, text in enumerate(texts, 1):
                 (pages / f"{number:04d}.txt").write_text(text + "\n", encoding="utf-8")
             confidences = outcome.confidences
-            item.quality = [judge(number, text, confidences.get(number)) for number, text in enumerate(texts, 1)]
+            item.quality = [
+                judge(number, text, *confidences.get(number, (None, 0))) for number, text in enumerate(texts, 1)
+            ]
             (pages / QUALITY_FILE).write_text(
                 json.dumps([q.model_dump() for q in item.quality], ensure_ascii=False, indent=1) + "\n",
                 encoding="utf-8",

@@ -4,8 +4,10 @@ Pages made on the spot with known text: clean 200-dpi A4 scans (light noise, sli
 photos (perspective, a shadow, a red seal on the text, JPEG quality 68; some turned 90/180 degrees,
 one at low resolution). For each engine and page set, in the same run: character error rate against
 the rendered text, the fields a reviewer checks (names, certificate numbers, levels, models) read
-exactly, pages per minute with `--jobs 2`, and the peak memory of one OCR process. Plain baseline:
-bare `ocrmypdf` (Tesseract, the same options, no plugin) on the scans.
+exactly, pages per minute with `--jobs 2`, and the peak memory of one OCR process. Plain baselines:
+bare `ocrmypdf` (Tesseract, the same options, no plugin) on the scans, and the PP-OCR engine used
+plainly (RapidOCR's own pipeline and defaults, models loaded once, each page as an image; no
+rotation, no archive): docgen's exact fields must be at least its own on every set.
 
     .venv/bin/python bench/ocr_engines.py [--pages N]
 """
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -109,6 +112,41 @@ def run_engine(engine: str, folder: str, pages: list[tuple[str, list[str], list[
     }
 
 
+def run_plain(folder: str, pages: list[tuple[str, list[str], list[str]]]) -> dict[str, float]:
+    """RapidOCR used plainly on each page image (PDFs rendered at 200 dpi), in a fresh process."""
+    import numpy as np
+    import pypdfium2
+    from PIL import Image
+
+    from archive.ppocr import engine
+
+    ocr = engine()
+    errors, fields, found, truth_chars = 0.0, 0, 0, 0
+    started = time.perf_counter()
+    for path, lines, wanted in pages:
+        if path.endswith(".pdf"):
+            picture = pypdfium2.PdfDocument(path)[0].render(scale=200 / 72).to_pil().convert("RGB")
+        else:
+            picture = Image.open(path).convert("RGB")
+        result, _ = ocr(np.ascontiguousarray(np.asarray(picture)[:, :, ::-1]))
+        text = "\n".join(str(t) for _, t, _ in result or [])
+        truth = "".join(lines)
+        errors += character_error_rate(truth, text) * len(compact(truth))
+        truth_chars += len(compact(truth))
+        fields += len(wanted)
+        found += sum(1 for w in wanted if compact(w) in compact(text))
+    seconds = time.perf_counter() - started
+    return {
+        "cer": errors / truth_chars,
+        "fields": fields,
+        "found": found,
+        "pages_per_min": len(pages) / seconds * 60,
+        "seconds": seconds,
+        "review": 0,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 def bare_ocrmypdf(files: list[Path], out: Path) -> float:
     """Plain ocrmypdf with Tesseract, the same options, two documents at a time: pages per minute."""
     out.mkdir()
@@ -135,9 +173,10 @@ def main() -> None:
         results = {}
         for kind, pages in sets.items():
             plain = [(str(p), lines, fields) for p, lines, fields in pages]
-            for engine in ("tesseract", "ppocr"):
+            for engine in ("tesseract", "ppocr", "plain"):  # plain: PP-OCR used plainly (one process, no archive)
                 with spawn.Pool(1) as pool:
-                    results[kind, engine] = pool.apply(run_engine, (engine, str(Path(scratch) / kind), plain))
+                    work = run_plain if engine == "plain" else partial(run_engine, engine)
+                    results[kind, engine] = pool.apply(work, (str(Path(scratch) / kind), plain))
                 r = results[kind, engine]
                 print(
                     f"{kind:<6} {engine:<9} CER {r['cer']:6.1%}  fields {r['found']:>3}/{r['fields']:<3} "
@@ -150,8 +189,12 @@ def main() -> None:
         ratio = results["scans", "ppocr"]["pages_per_min"] / results["scans", "tesseract"]["pages_per_min"]
         print(f"PP-OCR / Tesseract throughput on scans: {ratio:.2f}x (goal >= 0.7x)")
         print(
-            f"goals: CER scans {results['scans', 'ppocr']['cer']:.1%} (<= 1%), "
-            f"photos {results['photos', 'ppocr']['cer']:.1%} (<= 3%)"
+            f"goals: CER scans {results['scans', 'ppocr']['cer']:.1%} (<= 0.5%), "
+            f"photos {results['photos', 'ppocr']['cer']:.1%} (<= 0.5%); exact fields at least the plain engine's: "
+            + ", ".join(
+                f"{kind} {results[kind, 'ppocr']['found']:.0f} vs {results[kind, 'plain']['found']:.0f}"
+                for kind in sets
+            )
         )
 
 

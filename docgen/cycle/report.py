@@ -135,7 +135,13 @@ def _evidence_status(cycle: Cycle, year: int) -> dict[str, Any]:
         "pages": sum(r.pages for r in records),
         "ocr_failed": [r.archival_code for r in records if r.status == "ocr_failed"],
         "needs_review": [
-            {"archival_code": r.archival_code, "applicant": r.applicant, "page": q.page, "reason": q.reason}
+            {
+                "archival_code": r.archival_code,
+                "applicant": r.applicant,
+                "page": q.page,
+                "reason": q.reason,
+                "reason_zh": q.said_zh,
+            }
             for r in records
             for q in r.pages_to_review()
         ],

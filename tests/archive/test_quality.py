@@ -19,12 +19,24 @@ def test_a_page_with_no_or_little_text_or_low_confidence_needs_review() -> None:
     assert judge(5, "Equipment list 2021 VMC850", None).status == "ok"  # a born-digital page: no confidence
 
 
+def test_short_text_read_surely_is_ok_and_unread_areas_are_named_in_chinese() -> None:
+    assert judge(1, "我是中国人", 0.98).status == "ok"  # not a false alarm: five characters, read surely
+    assert judge(1, "TEST", 0.99).status == "ok"
+    assert judge(1, "我是中国人", 0.90).status == "needs_review"  # short and not sure
+    lost = judge(2, "职业资格证书姓名王建国证书编号", 0.97, unread_areas=2)
+    assert lost.status == "needs_review" and lost.unread_areas == 2
+    assert lost.reason_zh == "页面上有 2 处文字未能识别，可能漏行"
+    assert judge(3, "", None).reason_zh == "未识别出文字"
+    old = judge(4, "王 建国", None).model_copy(update={"reason_zh": ""})  # a record made before reasons in Chinese
+    assert old.said_zh == "只识别出 3 个字符"
+
+
 def test_the_report_written_inside_ocrmypdf_is_read_back(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     report = tmp_path / "q.jsonl"
     monkeypatch.setenv("DOCGEN_OCR_REPORT", str(report))
-    report_page(2, 0.93)
+    report_page(2, 0.93, unread_areas=1)
     report_page(1, None)
-    assert read_report(report) == {1: None, 2: 0.93}
+    assert read_report(report) == {1: (None, 0), 2: (0.93, 1)}
     assert read_report(tmp_path / "none.jsonl") == {}
     assert page_number_of(Path("/tmp/x/000012_ocr.png")) == 12
 
@@ -59,3 +71,12 @@ def test_an_o_inside_a_run_of_digits_is_the_digit_zero() -> None:
 
     assert digits_as_digits("证书编号：SO00032050000231001") == "证书编号：S000032050000231001"
     assert digits_as_digits("VMC850 ROBOT200 CK6150 OK") == "VMC850 ROBOT200 CK6150 OK"  # letters for the most part
+
+
+def test_a_lone_dash_before_a_chinese_character_is_one() -> None:
+    from archive.ppocr import dash_as_one
+
+    assert dash_as_one("GB18401-2010—等品") == "GB18401-2010一等品"
+    assert dash_as_one("第—届") == "第一届"
+    assert dash_as_one("实训基地——昆山") == "实训基地——昆山"  # a Chinese dash is doubled: kept
+    assert dash_as_one("2019—2021") == "2019—2021"
