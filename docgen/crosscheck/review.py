@@ -30,6 +30,7 @@ from docgen.crosscheck.text import (
     name_on_page,
     near_identifier,
     numbers_after_model,
+    numbers_after_name,
 )
 from docgen.eligibility import qualifies
 from docgen.errors import BadInputError
@@ -424,7 +425,7 @@ def check_equipment(item: Equipment, pages: list[_Prepared]) -> ClaimResult:
             else:
                 if item.name not in compact(line):
                     continue
-                numbers = [int(n) for n in line.split() if n.isdigit()]
+                numbers = numbers_after_name(item.name, line)
             evidence = [Evidence(p.page.archival_code, p.page.page, compact(line), (item.model or item.name,))]
             if item.quantity in numbers:
                 results.append(
