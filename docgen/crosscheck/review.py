@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archive import Archive, ItemRecord
 from docgen.applicant import Applicant, Equipment, Teacher
@@ -36,6 +37,9 @@ from docgen.eligibility import qualifies
 from docgen.errors import BadInputError
 from docgen.policy import Policy
 from docgen.verdict import Said, Verdict, number_text, zh
+
+if TYPE_CHECKING:
+    from docgen.crosscheck.shared import SharedClaim
 
 
 class Match(StrEnum):
@@ -86,6 +90,7 @@ class ClaimResult:
     evidence: list[Evidence] = field(default_factory=list)
     project: str | None = None
     key: str = ""  # the teacher's name, the model...
+    shared: list[SharedClaim] = field(default_factory=list)  # other applications claiming the same (see shared.py)
 
 
 @dataclass(frozen=True)
@@ -633,6 +638,7 @@ def review_json(result: Review) -> dict[str, object]:
                 "evidence": [
                     {"archival_code": e.archival_code, "page": e.page, "snippet": e.snippet} for e in c.evidence
                 ],
+                "shared": [s.to_json() for s in c.shared],
             }
             for c in result.claims
         ],
