@@ -18,6 +18,7 @@ import pytest
 from archive.record import ItemRecord, OcrInfo, OriginalFile
 from docgen import credit_code
 from docgen.applicant import Applicant
+from docgen.crosscheck.shared import Filed, shared_of
 from docgen.evidence import open_archive
 from docgen.samples.evidence import Certificate, certificate_lines, licence_lines, site_lines
 from docgen.users import add_user
@@ -253,3 +254,28 @@ def test_the_web_pages_name_them(years: Workspace) -> None:
     finally:
         for site in app.extensions["docgen.sites"].values():
             site.jobs.shutdown()
+
+
+def test_one_number_under_two_names_and_one_person_full_time_twice(tmp_path: Path) -> None:
+    def filed(code: str, name: str, year: int = 2021) -> Filed:
+        data = _unit(code, f"单位{code[-4:]}", [_teacher(name, "S000032050000230001")], [])
+        return Filed(year, Applicant.model_validate(data), tmp_path / f"{code}.yaml")
+
+    found = shared_of([filed(A, "张三"), filed(B, "张三"), filed(C, "李四"), filed(D, "张三", 2020)], 2021)
+    [teacher] = found.teachers  # 张三 in A and B of 2021; 李四 is another name, D another year
+    assert [m.filed.code for m in teacher.members] == [A, B]
+    [certificate] = found.certificates
+    assert len(certificate.members) == 4 and "（姓名：张三、李四）" in certificate.detail.zh
+    assert found.equipment == []
+
+
+def test_a_damaged_applicant_file_is_named_not_counted(years: Workspace, tmp_path: Path) -> None:
+    bad = years.applicants_dir(2021) / "91320583MA1KJ8899X.yaml"
+    bad.write_text("name: [\n", encoding="utf-8")
+    try:
+        found = run("-w", years.root, "review", "--year", "2021", "--shared", "--json")
+        assert json.loads(found.output)["applications"] == 2
+        [skipped] = json.loads(found.output)["skipped"]
+        assert "91320583MA1KJ8899X.yaml" in skipped
+    finally:
+        bad.unlink()

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from docgen.applicant import Applicant, Equipment, Project, load_applicant
 from docgen.crosscheck.review import Match, Review, summarise
 from docgen.crosscheck.text import compact, identifier, upper_fold
+from docgen.datafiles import MAX_DATA_FILE_BYTES
 from docgen.errors import BadInputError
 from docgen.policy import Policy
 from docgen.verdict import Said, zh
@@ -88,9 +88,11 @@ def _read(path: Path) -> Applicant:
     """An applicant file, read with libyaml (a year of 200 files in well under a second); a file it
     cannot take is read again the strict way, whose error names the field and line."""
     try:
+        if path.stat().st_size > MAX_DATA_FILE_BYTES:
+            raise ValueError("too large: the strict reading says so")
         data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_FAST_LOADER)
         return Applicant.model_validate(data)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError, TypeError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError):  # ValidationError is a ValueError
         return load_applicant(path)  # raises BadInputError with the line, or gives the applicant
 
 
@@ -398,17 +400,19 @@ def shared_of(filed: list[Filed], year: int, skipped: list[str] | None = None) -
         members = tuple(Member(h.filed, h.project, h.name, h.full_time) for h in holders)
         units = sorted({h.filed.code for h in holders})
         names = sorted({h.name for h in holders})
-        full_time = {h.filed.code for h in holders if h.full_time and h.filed.year == year}
-        if len(names) == 1 and len(full_time) >= 2:
+        for name in names:  # the same person (name and number) full-time in two units of the year
+            full_time = {h.filed.code for h in holders if h.name == name and h.full_time and h.filed.year == year}
+            if len(full_time) < 2:
+                continue
             teachers.append(
                 Group(
                     "teacher",
-                    f"{names[0]} {number}",
-                    tuple(m for m in members if m.filed.year == year and m.full_time),
+                    f"{name} {number}",
+                    tuple(m for m in members if m.name == name and m.filed.year == year and m.full_time),
                     True,
                     Said(
-                        f"{names[0]} is claimed as full-time by {len(full_time)} units of {year}",
-                        f"{names[0]}在{year}年被{len(full_time)}个单位申报为专职教师",
+                        f"{name} is claimed as full-time by {len(full_time)} units of {year}",
+                        f"{name}在{year}年被{len(full_time)}个单位申报为专职教师",
                     ),
                 )
             )
