@@ -248,6 +248,7 @@ def test_the_web_pages_name_them(years: Workspace) -> None:
         page = client.get(f"/w/ws/y/2021/a/{A}/").get_data(as_text=True)
         assert "同一证书 S000032050000231002 亦由 昆山某某职业培训学校（2021） 申报" in page
         assert "申报为专职教师" in page
+        assert "8 项申报内容亦见于其他单位的申报" in page and "/w/ws/y/2021/shared" in page
         shared = client.get("/w/ws/y/2021/shared").get_data(as_text=True)
         assert "同一教师被多个单位申报为专职" in shared and "S000032050000231004" in shared and "陈红" in shared
         assert "2个单位的设备清单有4行相同" in shared
