@@ -30,6 +30,7 @@ from archive import (
 from docgen import credit_code
 from docgen.applicant import load_applicant
 from docgen.crosscheck.review import Review, review
+from docgen.crosscheck.shared import with_shared
 from docgen.errors import BadInputError, did_you_mean
 from docgen.policy import Policy
 from docgen.policy_registry import choose_policy
@@ -260,7 +261,9 @@ def search(
 
 def review_applicant(workspace: Workspace, applicant_file: Path, year: int | None = None) -> Review:
     """An application's claims checked against the unit's archived evidence (see docgen.crosscheck)."""
-    return review(load_applicant(applicant_file), choose_policy(None, workspace), open_archive(workspace), year)
+    policy = choose_policy(None, workspace)
+    result = review(load_applicant(applicant_file), policy, open_archive(workspace), year)
+    return with_shared(workspace, result, policy, applicant_file)
 
 
 def rebuild_index(workspace: Workspace, procs: int = 2) -> int:

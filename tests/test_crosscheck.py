@@ -20,6 +20,7 @@ from docgen.crosscheck.text import (
     model_run_together,
     near_identifier,
     numbers_after_model,
+    numbers_after_name,
 )
 from docgen.policy_registry import load_policy
 from docgen.samples.evidence import Certificate, certificate_lines, equipment_lines, licence_lines, site_lines
@@ -66,6 +67,27 @@ def test_levels_models_and_quantities() -> None:
     assert model_run_together("ZNZZ-2000", "1 智能制造实训单元 ZNZZ-20002") == "ZNZZ-20002"
     assert model_run_together("IRB1200", "3 六轴工业机器人工作站1IRB1200 6") == "1IRB1200"
     assert model_run_together("CK6150", "1 数控车床 CK6150 8") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "model", "found"),
+    [
+        ("普通车床C6132两台", "C6132", [2]),
+        ("数控铣床XK714五套 ￥80000.00", "XK714", [5]),
+        ("| 2 | 数控铣床 | XK714 | 十 台 | 80000.00 |", "XK714", [10]),  # a table cell, spaced out by OCR
+        ("数控车床 CK6150 二十五套 185000.00", "CK6150", [25]),
+        ("数控车床 CK6150 25台", "CK6150", [25]),
+        ("数控车床 CK6150 380V 8", "CK6150", [8]),  # a voltage is no quantity
+        ("数控车床 CK6150-A 3", "CK6150", []),  # another model
+    ],
+)
+def test_quantities_as_written(line: str, model: str, found: list[int]) -> None:
+    assert numbers_after_model(model, line) == found
+
+
+def test_quantities_after_a_name_without_model() -> None:
+    assert numbers_after_name("钳工台", "1 钳 工 台 十 二 套 500.00") == [12]
+    assert numbers_after_name("钳工台", "3 钳工台 12") == [12]  # not the row number before it
 
 
 # --- verdicts on given pages (no OCR) -----------------------------------------------------
@@ -126,6 +148,35 @@ def test_verdicts_on_given_pages() -> None:
     teachers = [s for s in result.summaries if s.condition == "合格师资（证据）"]
     assert teachers[0].detail.startswith("数控加工实训: 2 of 3 teachers qualify as claimed, 1 backed")
     assert teachers[0].verdict.value == "fail"  # 1 of 3 backed < 50 %
+
+
+def test_quantities_in_chinese_numerals_back_or_contradict_the_claim() -> None:
+    data = load_example("kunshan/applicant-pass.yaml")
+    data["projects"][0]["equipment"] = [
+        {"name": "数控车床", "model": "CK6150", "quantity": 10, "unit_price_yuan": 185000},
+        {"name": "立式加工中心", "model": "VMC850", "quantity": 8, "unit_price_yuan": 420000},
+        {"name": "普通车床", "model": "C6132", "quantity": 2, "unit_price_yuan": 42000},
+    ]
+    data["projects"][1]["equipment"] = [
+        {"name": "六轴工业机器人工作站", "model": "IRB1200", "quantity": 25, "unit_price_yuan": 260000}
+    ]
+    applicant = Applicant.model_validate(data)
+    text = "\n".join(
+        [
+            "教学实训设备清单",
+            "序号 设备名称 型号 数量 单价",
+            "1 数 控 车 床 CK6150 十 台 185000.00",  # a table row as OCR spaces it
+            "2 立式加工中心VMC850两套 420000.00",  # a run-on line: 2 on the page, 8 claimed
+            "3 普通车床C6132两台",
+            "4 六轴工业机器人工作站 IRB1200 25台",
+        ]
+    )
+    result = review_pages(applicant, load_policy("kunshan-2021"), 2021, [Page("A-2", 1, "equipment_list", text)])
+    verdicts = {c.key: (c.match, str(c.detail)) for c in result.claims if c.kind == "equipment"}
+    assert verdicts["CK6150"][0] is Match.backed
+    assert verdicts["VMC850"] == (Match.contradicted, "the page lists VMC850 × 2, 8 claimed")
+    assert verdicts["C6132"][0] is Match.backed
+    assert verdicts["IRB1200"][0] is Match.backed
 
 
 def test_a_leased_site_contradicts_a_claim_of_ownership() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archive import Archive, ItemRecord
 from docgen.applicant import Applicant, Equipment, Teacher
@@ -30,11 +31,15 @@ from docgen.crosscheck.text import (
     name_on_page,
     near_identifier,
     numbers_after_model,
+    numbers_after_name,
 )
 from docgen.eligibility import qualifies
 from docgen.errors import BadInputError
 from docgen.policy import Policy
 from docgen.verdict import Said, Verdict, number_text, zh
+
+if TYPE_CHECKING:
+    from docgen.crosscheck.shared import SharedClaim
 
 
 class Match(StrEnum):
@@ -85,6 +90,7 @@ class ClaimResult:
     evidence: list[Evidence] = field(default_factory=list)
     project: str | None = None
     key: str = ""  # the teacher's name, the model...
+    shared: list[SharedClaim] = field(default_factory=list)  # other applications claiming the same (see shared.py)
 
 
 @dataclass(frozen=True)
@@ -424,7 +430,7 @@ def check_equipment(item: Equipment, pages: list[_Prepared]) -> ClaimResult:
             else:
                 if item.name not in compact(line):
                     continue
-                numbers = [int(n) for n in line.split() if n.isdigit()]
+                numbers = numbers_after_name(item.name, line)
             evidence = [Evidence(p.page.archival_code, p.page.page, compact(line), (item.model or item.name,))]
             if item.quantity in numbers:
                 results.append(
@@ -632,6 +638,7 @@ def review_json(result: Review) -> dict[str, object]:
                 "evidence": [
                     {"archival_code": e.archival_code, "page": e.page, "snippet": e.snippet} for e in c.evidence
                 ],
+                "shared": [s.to_json() for s in c.shared],
             }
             for c in result.claims
         ],

@@ -143,14 +143,49 @@ def model_in_line(model: str, line: str) -> bool:
     return wanted in _tokens(line)
 
 
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+MEASURE_WORDS = "台套件个把组"
+# a quantity: Arabic figures standing alone (not part of a model, a price or 380V), or Chinese numerals
+# followed by a measure word (十台, 二十五套, 两 台: OCR spaces Chinese characters out)
+_QUANTITY = re.compile(rf"(?<![A-Z0-9.\-/])(\d+)(?![\d.A-Z\-/])|((?:[{_CN_DIGITS}]\s*)+)(?=[{MEASURE_WORDS}])")
+
+
+def quantities(text: str) -> list[int]:
+    """The quantities written in `text`, in order: 8, 25台, 十台, 二十五套, 两 台 (in table cells or run
+    on after a model: C6132两台)."""
+    found = []
+    for match in _QUANTITY.finditer(upper_fold(text)):
+        if match.group(1):
+            found.append(int(match.group(1)))
+            continue
+        try:
+            found.append(int(cn2an.cn2an(_SPACE.sub("", match.group(2)), "normal")))
+        except ValueError:
+            continue
+    return found
+
+
 def numbers_after_model(model: str, line: str) -> list[int]:
-    """Whole numbers after the model on its line (quantities come before prices, which have decimals)."""
+    """Quantities after the model on its line (quantities come before prices, which have decimals)."""
     tokens = _tokens(line)
     wanted = _model_key(model)
     if wanted not in tokens:
         return []
-    after = tokens[tokens.index(wanted) + 1 :]
-    return [int(t) for t in after if t.isdigit()]
+    folded = upper_fold(line)
+    at = next(m.end() for m in _TOKEN.finditer(folded) if m.group() == wanted)
+    return quantities(folded[at:])
+
+
+def numbers_after_name(name: str, line: str) -> list[int]:
+    """Quantities after an equipment name (a line without a model), e.g. 钳工台 十二 套."""
+    folded = compact(line)
+    at = folded.find(compact(name))
+    if at < 0:
+        return []
+    rest = _SPACE.sub(" ", upper_fold(line))
+    # find the name again in the spaced line: the quantities are read from what follows it
+    spaced = re.search(r"\s*".join(map(re.escape, compact(name))), rest)
+    return quantities(rest[spaced.end() :] if spaced else folded[at + len(compact(name)) :])
 
 
 def model_run_together(model: str, line: str) -> str | None:

@@ -19,6 +19,7 @@ from pydantic import Field, field_validator
 from docgen.applicant import Applicant, Teacher, load_applicant
 from docgen.assessment import load_assessment_sheet, score
 from docgen.crosscheck.review import ZH, Review, review
+from docgen.crosscheck.shared import with_shared
 from docgen.datafiles import Strict, load_model
 from docgen.documents.docnumber import DocNumber, chinese_date, chinese_numeral_date, heading_number
 from docgen.documents.workdays import add_working_days
@@ -588,12 +589,20 @@ _VERDICTS_ZH = {"pass": "达标", "fail": "不达标", "review": "待核", "info
 
 
 def worksheet_context(
-    data: Applicant, policy: Policy, *, workspace: Workspace | None, year: int | None = None, **_: Any
+    data: Applicant,
+    policy: Policy,
+    *,
+    workspace: Workspace | None,
+    year: int | None = None,
+    source: Path | None = None,
+    **_: Any,
 ) -> dict[str, Any]:
-    """评审工作底稿 from the cross-check of the applicant against its archived evidence."""
+    """评审工作底稿 from the cross-check of the applicant against its archived evidence, with the
+    claims other applications of the workspace share."""
     if workspace is None:
         raise BadInputError("make worksheet: the evidence is in a workspace's archive; work inside one or pass -w DIR")
-    return worksheet_context_of(review(data, policy, open_archive(workspace), year))
+    result = with_shared(workspace, review(data, policy, open_archive(workspace), year), policy, source)
+    return worksheet_context_of(result)
 
 
 def worksheet_context_of(result: Review) -> dict[str, Any]:
@@ -602,12 +611,20 @@ def worksheet_context_of(result: Review) -> dict[str, Any]:
             "kind": _CLAIM_KINDS[c.kind] + (f"（{c.project}）" if c.project else ""),
             "claim": c.claim,
             "verdict": ZH[c.match],
-            "detail": zh(c.detail),
+            "detail": "；".join([zh(c.detail), *(zh(s.detail) for s in c.shared)]),
             "evidence": "；".join(f"{e.archival_code} 第{e.page}页" for e in c.evidence),
         }
         for c in result.claims
     ]
     summary = [f"{s.condition}：{zh(s.detail)}（{_VERDICTS_ZH[s.verdict.value]}）" for s in result.summaries]
+    shared = [c for c in result.claims if c.shared]
+    if shared:
+        clashes = sum(1 for c in shared if any(s.contradiction for s in c.shared))
+        summary.append(
+            f"跨申报比对：{len(shared)}项申报内容亦见于其他单位的申报（本年度及以前年度）"
+            + (f"，其中{clashes}项矛盾（同一教师被两个单位申报为专职）" if clashes else "")
+            + "，详见下表“说明”栏，请评审专家判断"
+        )
     return {
         "title": f"{result.applicant.name}申报材料评审工作底稿",
         "unit": result.applicant.name,

@@ -34,6 +34,7 @@ VIEW_PAGES = [
     "/w/ws/register.csv",
     "/w/ws/archive/2021/catalogue.csv",
     f"/w/ws/y/2021/a/{CODE}/",
+    "/w/ws/y/2021/shared",
 ]
 STEPS = ["open", "preliminary", "expert", "publicise", "objection", "resolve", "confirm", "plaque", "revoke", "assess"]
 # (path, the permission's roles); posted with no fields: an allowed role gets the form's own refusal

@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from archive import RejectedFile, identify, lock_holder, safe_filename
 from docgen.applicant import load_applicant
+from docgen.crosscheck.shared import year_shared
 from docgen.cycle import steps
 from docgen.cycle.campaign import campaign_years, default_year
 from docgen.cycle.journal import Decision, decision_years
@@ -309,6 +310,13 @@ def pdfs(year: int) -> Any:
 
 
 # --- jobs -----------------------------------------------------------------------------------------
+
+
+@bp.get("/y/<int:year>/shared")
+@requires("view")
+def shared(year: int) -> Any:
+    """跨申报比对: every claim of the year's applications another unit claims too (computed now)."""
+    return render_template("shared.html", year=year, found=year_shared(g.site.workspace, year))
 
 
 @bp.get("/jobs/<job_id>")
