@@ -532,7 +532,7 @@ def _yearly_result(report_path: Path, policy: Policy) -> dict[str, Any]:
         {
             "item": f.label,
             "standard": standards[i] if i < len(standards) else "按时报送",
-            "value": f.detail,
+            "value": zh(f.detail),
             "result": "达标" if f.verdict is Verdict.passed else "未达标",
         }
         for i, f in enumerate(yearly.findings)
@@ -546,7 +546,7 @@ def _yearly_result(report_path: Path, policy: Policy) -> dict[str, Any]:
         "total_label": "考核结果",
         "total": "",
         "grade": grade,
-        "closing": [f"年度绩效考核结果：{grade}。", *_consequence(yearly.consequence)],
+        "closing": [f"年度绩效考核结果：{grade}。", *_consequence(zh(yearly.consequence))],
     }
 
 

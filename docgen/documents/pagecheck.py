@@ -2,8 +2,9 @@
 
 Reads every line of text with its position (poppler's `pdftotext -bbox-layout`) and names what
 GB/T 9704-2012 does not allow: a page holding only the 署名 and 成文日期, a table page without its
-header row, a title line that ends inside a number, text outside the type area, and a line pitch
-other than 22 lines to the type area's height.
+header row, a title line that ends inside a number, text outside the type area, a line pitch
+other than 22 lines to the type area's height, and English words in what a bureau sends (codes,
+model numbers, addresses and upper-case abbreviations such as CNC are not words).
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def check_pages(pdf: Path, *, table_header: str | None = None, body_grid: bool =
         *_title_breaks(pages),
         *_outside_type_area(pages),
         *(_line_pitch(pages) if body_grid else []),
+        *_latin_words(pages),
     ]
     return [f"{pdf.name}: {p}" for p in problems]
 
@@ -166,4 +168,27 @@ def _line_pitch(pages: list[Page]) -> list[str]:
             problems.append(f"page {page.number}: {len(body)} body lines, more than {LINES_PER_PAGE}")
         elif off:
             problems.append(f"page {page.number}: body lines {off[0]:.1f} pt apart, not {pitch:.1f} (22 lines a page)")
+    return problems
+
+
+# a run of Latin letters standing alone: not part of a code, a model number, an e-mail or web address
+_PRODUCT_NAMES = frozenset({"Excel"})  # the form's instructions name the Excel lists sent with it
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9@._\-/:])[A-Za-z]{2,}(?![A-Za-z0-9@._\-/:])")
+
+
+def latin_words(text: str) -> list[str]:
+    """English words in a text: runs of two or more Latin letters that are not an upper-case
+    abbreviation (CNC, PLC) nor part of a code (credit codes, model numbers like CK6150, e-mail),
+    nor a product's name (Excel)."""
+    return [word for word in _LATIN_WORD.findall(text) if not word.isupper() and word not in _PRODUCT_NAMES]
+
+
+def _latin_words(pages: list[Page]) -> list[str]:
+    """A document the bureau sends is written in Chinese: no English word in it."""
+    problems = []
+    for page in pages:
+        for line in page.content():
+            words = latin_words(line.text)
+            if words:
+                problems.append(f"page {page.number}: English words ({' '.join(words)}) in '{line.text[:30]}'")
     return problems

@@ -132,7 +132,9 @@ def test_assessment_result_has_the_score_sheet(tmp_path: Path) -> None:
     assert ["基础部分：实训管理", "满分25分", "21.5", ""] in rows
     assert rows[-1][-2:] == ["95", "优秀"]
     kunshan = all_text(read(make("assessment", "kunshan/doc-assessment.yaml", tmp_path / "k.docx")))
-    assert "140 < 150" in kunshan and "未达标" in kunshan and "年度绩效考核结果：不合格" in kunshan
+    assert "140人，少于150人" in kunshan and "87人，占140人的62.1%，低于70%" in kunshan
+    assert "未见报送记录" in kunshan and "可撤销其基地资格" in kunshan
+    assert "未达标" in kunshan and "年度绩效考核结果：不合格" in kunshan
 
 
 def test_revocation_cites_reason_confirmation_and_consequences(tmp_path: Path) -> None:

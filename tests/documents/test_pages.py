@@ -5,16 +5,17 @@ at meaningful points, nothing outside the type area, body lines on the 22-line g
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
 
-from docgen.documents.pagecheck import check_pages, read_pages
+from docgen.documents.pagecheck import check_pages, latin_words, read_pages
 from docgen.tools.soffice import convert_to_pdf
 from tests.conftest import EXAMPLES, assert_one_line_error, run, write_yaml
-from tests.documents.helpers import make
+from tests.documents.helpers import all_text, make, read
 
 pytestmark = pytest.mark.slow
 OFFICIAL = ("申报通知", "公示", "认定通知", "考核结果", "撤销通知")
@@ -42,6 +43,22 @@ def test_every_kind_of_both_programmes_passes_the_page_checks(sample_year: Path)
         official = pdf.stem.startswith(OFFICIAL)
         problems += check_pages(pdf, table_header=header_of(pdf), body_grid=official)
     assert problems == []
+
+
+def test_no_english_word_in_any_document_of_either_programme(sample_year: Path) -> None:
+    """Every document the demo makes for both programmes (notices, forms, summaries, publicity,
+    confirmations, plaques, assessment results on points and on the yearly duty, revocations):
+    no English word in the text a clerk sees, in the .docx or in its PDF (codes, model numbers,
+    e-mail addresses and abbreviations like CNC are not words)."""
+    pdfs = sorted(sample_year.rglob("output/**/*.pdf"))
+    assert {p.parts[-5] for p in pdfs if p.stem.startswith("考核结果")} == {"hangzhou-2024", "kunshan-2021"}
+    english = {}
+    for pdf in pdfs:
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        docx_text = all_text(read(pdf.with_suffix(".docx")))
+        if words := latin_words(text) + latin_words(docx_text):
+            english[pdf.name] = words
+    assert english == {}
 
 
 def applicants(folder: Path, count: int) -> list[dict[str, str]]:
@@ -145,6 +162,10 @@ def test_the_page_checks_catch_what_they_look_for(tmp_path: Path) -> None:
     assert any("without the header row" in p for p in check_pages(table, table_header="序号", body_grid=False))
     wide = document(tmp_path, "wide", [("出格的一行字", 16)])
     assert any("outside the type area" in p for p in check_pages(wide, body_grid=False))
+    english = document(tmp_path, "english", [("取得证书人数占培训人数比例：87 of 140 = 62.1% < 70%", 16)])
+    assert any("English words (of)" in p for p in check_pages(english, body_grid=False))
+    codes = document(tmp_path, "codes", [("CNC数控车床CK6150，91320583MA1KJ88011，rsj_zczy@ks.gov.cn", 16)])
+    assert check_pages(codes, body_grid=False) == []
 
 
 def test_a_pdf_without_text_is_not_passed_as_checked(tmp_path: Path) -> None:
