@@ -217,14 +217,13 @@ def _issued(data: Issued, policy: Policy) -> dict[str, Any]:
         "signature": data.signature or policy.authority.name,
         "date": chinese_date(data.date),
         "attachments": [],
-        "colophon": None,
-    }
-    if data.cc:
-        ctx["colophon"] = {
-            "cc": data.cc.rstrip("。"),
+        # 版记: every 文件 has one (印发机关, 印发日期), with 抄送 where given
+        "colophon": {
+            "cc": (data.cc or "").rstrip("。"),
             "printed_by": policy.authority.name,
             "printed_on": chinese_date(data.printed_on or data.date),
-        }
+        },
+    }
     return ctx
 
 

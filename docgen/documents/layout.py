@@ -112,9 +112,17 @@ def align_signature(xml: str) -> str:
         if _IND.search(paragraph):
             paragraph = _IND.sub(indent, paragraph, count=1)
         else:
-            paragraph = paragraph.replace("</w:pPr>", indent + "</w:pPr>", 1) if "</w:pPr>" in paragraph else paragraph
+            paragraph = _before_section(paragraph, indent)
         xml = xml.replace(found_paragraph.group(0), paragraph, 1)
     return xml
+
+
+def _before_section(paragraph: str, element: str) -> str:
+    """The paragraph with `element` added at the end of its properties, but before the section
+    properties the last paragraph of a section holds (the schema's order)."""
+    if "<w:sectPr" in paragraph:
+        return paragraph.replace("<w:sectPr", element + "<w:sectPr", 1)
+    return paragraph.replace("</w:pPr>", element + "</w:pPr>", 1) if "</w:pPr>" in paragraph else paragraph
 
 
 _TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)
