@@ -110,14 +110,16 @@ def set_run_fonts(rpr_parent: object, east_asia: str, latin: str | None = None) 
     fonts.set(qn("w:cs"), latin)
 
 
-def new_document(*, landscape: bool = False) -> Document:
-    """An empty document with GB/T 9704 page set-up, grid, language, styles and page numbers."""
+def new_document(*, landscape: bool = False, page_numbers: bool = True) -> Document:
+    """An empty document with GB/T 9704 page set-up, grid, language, styles and (but on a plaque)
+    page numbers."""
     doc = new_docx()
     _page_setup(doc, landscape=landscape)
     _defaults(doc)
     for name, spec in STYLES.items():
         _add_style(doc, name, spec)
-    _page_numbers(doc)
+    if page_numbers:
+        _page_numbers(doc)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)

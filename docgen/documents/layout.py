@@ -58,7 +58,32 @@ def apply(part: str, xml: str) -> str:
     """Every post-render layout rule, for one rendered part."""
     if part != "word/document.xml":
         return xml
-    return fit_columns(keep_signature_with_body(align_signature(fit_issuer_mark(xml))))
+    return fit_plaque(fit_columns(keep_signature_with_body(align_signature(fit_issuer_mark(xml)))))
+
+
+PLAQUE_WIDTH_PT = 637.0  # the landscape type area, 225 mm
+_PLAQUE = re.compile(r'<w:pStyle w:val="(GWPlaque|GWPlaqueName)"/>')
+_PLAQUE_PT = {"GWPlaque": 40, "GWPlaqueName": 36}
+
+
+def fit_plaque(xml: str) -> str:
+    """A plaque's lines (its text, the base name in the lines titles.plaque_name chose) at the
+    largest size that keeps each of them on one line of the landscape type area: a plaque is one page."""
+    for match in list(_PARAGRAPH.finditer(xml)):
+        paragraph = match.group(0)
+        style = _PLAQUE.search(paragraph)
+        if not style:
+            continue
+        widest = max(text_width(_text(line)) for line in paragraph.split("<w:br/>"))
+        largest = _PLAQUE_PT[style.group(1)]
+        if widest == 0 or widest * largest <= PLAQUE_WIDTH_PT * 0.96:
+            continue
+        half_points = int(PLAQUE_WIDTH_PT * 0.96 / widest * 2)
+        size = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+        fitted = re.sub(r"<w:r>(?!<w:rPr>)", f"<w:r><w:rPr>{size}</w:rPr>", paragraph)
+        fitted = re.sub(r"<w:r><w:rPr>(?!<w:sz)", f"<w:r><w:rPr>{size}", fitted)
+        xml = xml.replace(paragraph, fitted, 1)
+    return xml
 
 
 def keep_signature_with_body(xml: str) -> str:

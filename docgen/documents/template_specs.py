@@ -243,13 +243,15 @@ def assessment(doc: Document) -> None:
 
 
 def plaque(doc: Document) -> None:
-    """One landscape page: plaque text, base name, authority and date."""
+    """One landscape page without a page number: plaque text, base name (one line or two, shrunk to
+    fit: titles.plaque_name, layout.fit_plaque), authority and date; 396 pt at most of the 442 pt
+    the type area is high."""
     first = gw.para(doc, "{{ plaque_text }}", "GW Plaque")
-    first.paragraph_format.space_before = Mm(40)
+    first.paragraph_format.space_before = Mm(20)
     name = gw.para(doc, "{{ base_name }}", "GW Plaque Name")
-    name.paragraph_format.space_before = Mm(20)
+    name.paragraph_format.space_before = Mm(15)
     issuer = gw.para(doc, "{{ authority }}", "GW Plaque Small")
-    issuer.paragraph_format.space_before = Mm(30)
+    issuer.paragraph_format.space_before = Mm(25)
     gw.para(doc, "{{ date }}", "GW Plaque Small")
 
 
@@ -434,7 +436,7 @@ KINDS: dict[str, tuple[Callable[[Document], None], bool]] = {
 
 def build_template(kind: str, path: Path) -> None:
     builder, landscape = KINDS[kind]
-    doc = gw.new_document(landscape=landscape)
+    doc = gw.new_document(landscape=landscape, page_numbers=kind != "plaque")
     builder(doc)
     gw.save_reproducibly(doc, path)
 
