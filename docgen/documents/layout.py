@@ -155,7 +155,7 @@ _ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
 _CELL = re.compile(r"<w:tc>.*?</w:tc>", re.DOTALL)
 _GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"/>')
 _SPAN = re.compile(r'<w:gridSpan w:val="(\d+)"/>')
-_CELL_WIDTH = re.compile(r'<w:tcW w:w="\d+" w:type="dxa"/>')
+_CELL_WIDTH = re.compile(r'<w:tcW (?:w:w="\d+" w:type="dxa"|w:type="dxa" w:w="\d+")/>')  # either order
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z%.,:/\-+]+")
 TABLE_PT = 12  # the GW Table styles' size
 CELL_PADDING_TWIPS = 2 * 108 + 40  # LibreOffice's default cell margins, and a little air

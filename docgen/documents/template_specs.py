@@ -133,7 +133,7 @@ def _colophon_table(doc: Document, footer: object) -> None:
     tbl_w = OxmlElement("w:tblW")
     tbl_w.set(qn("w:w"), str(int(Mm(width).twips)))
     tbl_w.set(qn("w:type"), "dxa")
-    tbl_pr.insert(1, tbl_w)  # after tblStyle: the schema's order
+    tbl_pr.append(tbl_w)
     borders = OxmlElement("w:tblBorders")
     for edge, size in (("top", "8"), ("bottom", "8"), ("insideH", "4")):  # 0.35 mm outer, 0.25 mm middle
         el = OxmlElement(f"w:{edge}")
@@ -151,6 +151,7 @@ def _colophon_table(doc: Document, footer: object) -> None:
         el.set(qn("w:type"), "dxa")
         margins.append(el)
     layout.addnext(margins)
+    gw.order_table_properties(tbl_pr)
     half = int(Mm(width).twips) // 2
     for col in t._tbl.tblGrid.findall(qn("w:gridCol")):
         col.set(qn("w:w"), str(half))
