@@ -69,6 +69,8 @@ _PLAQUE_PT = {"GWPlaque": 40, "GWPlaqueName": 36}
 def fit_plaque(xml: str) -> str:
     """A plaque's lines (its text, the base name in the lines titles.plaque_name chose) at the
     largest size that keeps each of them on one line of the landscape type area: a plaque is one page."""
+    if "GWPlaque" not in xml:
+        return xml  # not a plaque: no scan of the other documents' paragraphs
     for match in list(_PARAGRAPH.finditer(xml)):
         paragraph = match.group(0)
         style = _PLAQUE.search(paragraph)
