@@ -4,9 +4,11 @@ at meaningful points, nothing outside the type area, body lines on the 22-line g
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import docx
@@ -14,7 +16,7 @@ import pytest
 import yaml
 
 from docgen.documents.pagecheck import check_pages, latin_words, read_pages
-from docgen.tools.soffice import convert_to_pdf
+from docgen.tools.soffice import convert_to_pdf, fontconfig_file, soffice_path
 from tests.conftest import EXAMPLES, assert_one_line_error, run, write_yaml
 from tests.documents.helpers import all_text, make, read
 
@@ -70,6 +72,21 @@ def test_every_document_with_a_document_number_ends_with_its_colophon(sample_yea
     last = page_texts(tmp_path / "撤销通知.pdf")[-1]
     assert last == "抄送：昆山市财政局。昆山市人力资源和社会保障局2023年4月18日印发"
     assert check_pages(tmp_path / "撤销通知.pdf") == []
+    # saved as .odt by LibreOffice and printed from there, the 版记 stays where it was
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                *(soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "odt"),
+                *("--outdir", str(tmp_path / "odt"), str(tmp_path / "撤销通知.docx")),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+            env=dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file()), HOME=profile),
+        )
+    (again,) = convert_to_pdf([tmp_path / "odt" / "撤销通知.odt"], tmp_path / "from-odt")
+    assert page_texts(again)[-1] == last
+    assert check_pages(again) == []
 
 
 def test_plaques_are_one_landscape_page_without_a_page_number(sample_year: Path, tmp_path: Path) -> None:
