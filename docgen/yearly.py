@@ -16,7 +16,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from docgen.datafiles import Count, Strict, load_model
 from docgen.errors import BadInputError, did_you_mean, located
 from docgen.policy import Policy, YearlyDuty
-from docgen.verdict import Finding, Verdict, combine
+from docgen.verdict import Finding, Said, Verdict, combine
 
 
 class YearlyReport(Strict):
@@ -81,30 +81,39 @@ def check_yearly(report: YearlyReport, policy: Policy, *, source: object = "repo
             Finding(
                 f"报送{name}",
                 Verdict.passed if submitted else Verdict.failed,
-                "submitted" if submitted else "not recorded as submitted",
+                Said("submitted", "已报送") if submitted else Said("not recorded as submitted", "未见报送记录"),
             )
         )
     consequence = ""
     if combine(f.verdict for f in findings) is Verdict.failed:
         reason = next((r for r in policy.revocation_reasons if r.id == "assessment_failed"), None)
-        consequence = f"年度绩效考核不合格: may be revoked ({reason.text})" if reason else "年度绩效考核不合格"
+        consequence = (
+            Said(
+                f"年度绩效考核不合格: may be revoked ({reason.text})",
+                f"{reason.text.removesuffix('的')}的，可撤销其基地资格",
+            )
+            if reason
+            else Said("年度绩效考核不合格", "年度绩效考核不合格")
+        )
     return YearlyResult(report, duty, tuple(findings), consequence)
 
 
 def _minimum(label: str, value: int, minimum: int) -> Finding:
     if value >= minimum:
-        return Finding(label, Verdict.passed, f"{value} ≥ {minimum}")
-    return Finding(label, Verdict.failed, f"{value} < {minimum}")
+        return Finding(label, Verdict.passed, Said(f"{value} ≥ {minimum}", f"{value}人，不少于{minimum}人"))
+    return Finding(label, Verdict.failed, Said(f"{value} < {minimum}", f"{value}人，少于{minimum}人"))
 
 
 def _certified_share(report: YearlyReport, duty: YearlyDuty) -> Finding:
     label = "取得证书人数占培训人数比例"
     bar = f"{duty.min_certified_share:.0%}"
     if report.trainees == 0:
-        return Finding(label, Verdict.failed, f"no trainees, so no share to reach {bar}")
+        return Finding(label, Verdict.failed, Said(f"no trainees, so no share to reach {bar}", f"未培训，达不到{bar}"))
     share = Decimal(report.certified) / report.trainees
     detail = f"{report.certified} of {report.trainees} = {share:.1%}"
+    # as a bureau writes it: 87人，占140人的62.1%，低于70%
+    detail_zh = f"{report.certified}人，占{report.trainees}人的{share:.1%}"
     # compare exactly: 105 of 150 is 70% and passes
     if Decimal(report.certified) >= duty.min_certified_share * report.trainees:
-        return Finding(label, Verdict.passed, f"{detail} ≥ {bar}")
-    return Finding(label, Verdict.failed, f"{detail} < {bar}")
+        return Finding(label, Verdict.passed, Said(f"{detail} ≥ {bar}", f"{detail_zh}，不低于{bar}"))
+    return Finding(label, Verdict.failed, Said(f"{detail} < {bar}", f"{detail_zh}，低于{bar}"))

@@ -166,16 +166,20 @@ def templates_check(file: Path, kind: str | None) -> None:
 @click.argument("pdfs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--table-header", metavar="TEXT", help="A text of the table's header row, to find on every table page.")
 @click.option("--form", is_flag=True, help="A form or table, not body text on the 22-line grid.")
-def check_pages_cmd(pdfs: tuple[Path, ...], table_header: str | None, form: bool) -> None:
+@click.option("--plaque", is_flag=True, help="A plaque (铭牌): one landscape page, no page number.")
+def check_pages_cmd(pdfs: tuple[Path, ...], table_header: str | None, form: bool, plaque: bool) -> None:
     """Look at exported PDFs page by page as GB/T 9704 asks: no page holding only the signature or
     the date, the table header on every page a table reaches, no title line ending inside a number,
-    nothing outside the type area, body lines on the 22-line grid. Exit 1 naming each problem.
+    nothing outside the type area, body lines on the 22-line grid, no English word, a 文件's 版记 on
+    the foot of its last page (which carries no page number), a plaque on one landscape page without
+    a page number (--plaque). Exit 1 naming each problem.
 
     \b
     Example:
       docgen make publicity 公示.yaml -o 公示.docx --pdf && docgen check-pages 公示.pdf --table-header 序号
     """
-    problems = [p for pdf in pdfs for p in check_pages(pdf, table_header=table_header, body_grid=not form)]
+    grid = not (form or plaque)
+    problems = [p for pdf in pdfs for p in check_pages(pdf, table_header=table_header, body_grid=grid, plaque=plaque)]
     for problem in problems:
         click.echo(problem)
     click.echo(f"{len(pdfs)} PDF(s) looked at: {len(problems)} problem(s)")

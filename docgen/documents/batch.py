@@ -8,7 +8,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from docgen.documents.engine import DEFAULT_LIMITS, CompiledTemplate, RenderLimits, compile_template, render
+from docgen.documents.engine import (
+    DEFAULT_LIMITS,
+    CompiledTemplate,
+    DocumentProperties,
+    RenderLimits,
+    compile_template,
+    render,
+)
 from docgen.documents.layout import apply as layout
 
 _worker_template: CompiledTemplate | None = None
@@ -21,9 +28,10 @@ def _init(path: str, limits: RenderLimits) -> None:
     _worker_limits = limits
 
 
-def _render_one(context: dict[str, Any]) -> bytes:
+def _render_one(job: tuple[dict[str, Any], DocumentProperties | None]) -> bytes:
     assert _worker_template is not None
-    return render(_worker_template, context, post=layout, limits=_worker_limits)
+    context, properties = job
+    return render(_worker_template, context, post=layout, limits=_worker_limits, properties=properties)
 
 
 def default_jobs() -> int:
@@ -31,13 +39,22 @@ def default_jobs() -> int:
 
 
 def render_many(
-    template: Path, contexts: Sequence[dict[str, Any]], jobs: int | None = None, limits: RenderLimits = DEFAULT_LIMITS
+    template: Path,
+    contexts: Sequence[dict[str, Any]],
+    jobs: int | None = None,
+    limits: RenderLimits = DEFAULT_LIMITS,
+    properties: Sequence[DocumentProperties] | None = None,
 ) -> list[bytes]:
-    """Render every context with `template`, each under `limits`; results in the same order."""
+    """Render every context with `template`, each under `limits` (and with its `properties`);
+    results in the same order."""
     jobs = jobs or default_jobs()
+    each: list[DocumentProperties | None] = list(properties) if properties is not None else [None] * len(contexts)
     if jobs == 1 or len(contexts) < 8:
         compiled = compile_template(template)
-        return [render(compiled, ctx, post=layout, limits=limits) for ctx in contexts]
+        return [
+            render(compiled, ctx, post=layout, limits=limits, properties=props)
+            for ctx, props in zip(contexts, each, strict=True)
+        ]
     chunk = max(1, len(contexts) // (jobs * 4))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(template), limits)) as pool:
-        return list(pool.map(_render_one, contexts, chunksize=chunk))
+        return list(pool.map(_render_one, zip(contexts, each, strict=True), chunksize=chunk))

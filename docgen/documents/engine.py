@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as escape_xml
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -193,13 +194,49 @@ def compile_template(path: Path, env: jinja2.Environment | None = None) -> Compi
     return template
 
 
+@dataclass(frozen=True)
+class DocumentProperties:
+    """What File > Properties and the PDF's metadata say: the document's title and the bureau that
+    issues it (not python-docx, nor the Word that made the template's first copy)."""
+
+    title: str
+    author: str
+
+
+def _set_element(xml: str, tag: str, value: str) -> str:
+    """`<tag>value</tag>` in place of `<tag/>` or `<tag>...</tag>`, or the xml as it was."""
+    text = escape_xml(value)
+    return re.sub(rf"<{tag}\s*/>|<{tag}>[^<]*</{tag}>", lambda _: f"<{tag}>{text}</{tag}>", xml, count=1)
+
+
+def _property_parts(template: CompiledTemplate, properties: DocumentProperties) -> dict[str, bytes]:
+    parts = {}
+    if "docProps/core.xml" in template.blobs:
+        core = template.blobs["docProps/core.xml"].decode("utf-8")
+        for tag, value in (
+            ("dc:title", properties.title),
+            ("dc:creator", properties.author),
+            ("cp:lastModifiedBy", properties.author),
+            ("dc:description", ""),
+        ):
+            core = _set_element(core, tag, value)
+        parts["docProps/core.xml"] = core.encode("utf-8")
+    if "docProps/app.xml" in template.blobs:
+        app = template.blobs["docProps/app.xml"].decode("utf-8")
+        app = _set_element(_set_element(app, "Application", "docgen"), "Company", properties.author)
+        parts["docProps/app.xml"] = app.encode("utf-8")
+    return parts
+
+
 def render(
     template: CompiledTemplate,
     context: Mapping[str, Any],
     post: PostProcess | None = None,
     limits: RenderLimits = DEFAULT_LIMITS,
+    properties: DocumentProperties | None = None,
 ) -> bytes:
-    """The rendered .docx as bytes; TemplateError (nothing else) when the template cannot be rendered."""
+    """The rendered .docx as bytes; TemplateError (nothing else) when the template cannot be rendered.
+    `properties`: the title and author written into docProps (else the template's)."""
     helper = _docxtpl()
     rendered: dict[str, bytes] = {}
     budget = _Budget(limits, time.monotonic() + limits.seconds)
@@ -209,6 +246,8 @@ def render(
             rendered[name] = _render_part(template, name, compiled, context, budget, helper, post)
     finally:
         _budget.reset(token)
+    if properties is not None:
+        rendered.update(_property_parts(template, properties))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in template.infos:

@@ -218,14 +218,13 @@ def _issued(data: Issued, policy: Policy) -> dict[str, Any]:
         "signature": data.signature or policy.authority.name,
         "date": chinese_date(data.date),
         "attachments": [],
-        "colophon": None,
-    }
-    if data.cc:
-        ctx["colophon"] = {
-            "cc": data.cc.rstrip("。"),
+        # 版记: every 文件 has one (印发机关, 印发日期), with 抄送 where given
+        "colophon": {
+            "cc": (data.cc or "").rstrip("。"),
             "printed_by": policy.authority.name,
             "printed_on": chinese_date(data.printed_on or data.date),
-        }
+        },
+    }
     return ctx
 
 
@@ -533,7 +532,7 @@ def _yearly_result(report_path: Path, policy: Policy) -> dict[str, Any]:
         {
             "item": f.label,
             "standard": standards[i] if i < len(standards) else "按时报送",
-            "value": f.detail,
+            "value": zh(f.detail),
             "result": "达标" if f.verdict is Verdict.passed else "未达标",
         }
         for i, f in enumerate(yearly.findings)
@@ -547,7 +546,7 @@ def _yearly_result(report_path: Path, policy: Policy) -> dict[str, Any]:
         "total_label": "考核结果",
         "total": "",
         "grade": grade,
-        "closing": [f"年度绩效考核结果：{grade}。", *_consequence(yearly.consequence)],
+        "closing": [f"年度绩效考核结果：{grade}。", *_consequence(zh(yearly.consequence))],
     }
 
 

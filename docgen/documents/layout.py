@@ -58,7 +58,34 @@ def apply(part: str, xml: str) -> str:
     """Every post-render layout rule, for one rendered part."""
     if part != "word/document.xml":
         return xml
-    return fit_columns(keep_signature_with_body(align_signature(fit_issuer_mark(xml))))
+    return fit_plaque(fit_columns(keep_signature_with_body(align_signature(fit_issuer_mark(xml)))))
+
+
+PLAQUE_WIDTH_PT = 637.0  # the landscape type area, 225 mm
+_PLAQUE = re.compile(r'<w:pStyle w:val="(GWPlaque|GWPlaqueName)"/>')
+_PLAQUE_PT = {"GWPlaque": 40, "GWPlaqueName": 36}
+
+
+def fit_plaque(xml: str) -> str:
+    """A plaque's lines (its text, the base name in the lines titles.plaque_name chose) at the
+    largest size that keeps each of them on one line of the landscape type area: a plaque is one page."""
+    if "GWPlaque" not in xml:
+        return xml  # not a plaque: no scan of the other documents' paragraphs
+    for match in list(_PARAGRAPH.finditer(xml)):
+        paragraph = match.group(0)
+        style = _PLAQUE.search(paragraph)
+        if not style:
+            continue
+        widest = max(text_width(_text(line)) for line in paragraph.split("<w:br/>"))
+        largest = _PLAQUE_PT[style.group(1)]
+        if widest == 0 or widest * largest <= PLAQUE_WIDTH_PT * 0.96:
+            continue
+        half_points = int(PLAQUE_WIDTH_PT * 0.96 / widest * 2)
+        size = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+        fitted = re.sub(r"<w:r>(?!<w:rPr>)", f"<w:r><w:rPr>{size}</w:rPr>", paragraph)
+        fitted = re.sub(r"<w:r><w:rPr>(?!<w:sz)", f"<w:r><w:rPr>{size}", fitted)
+        xml = xml.replace(paragraph, fitted, 1)
+    return xml
 
 
 def keep_signature_with_body(xml: str) -> str:
@@ -112,9 +139,17 @@ def align_signature(xml: str) -> str:
         if _IND.search(paragraph):
             paragraph = _IND.sub(indent, paragraph, count=1)
         else:
-            paragraph = paragraph.replace("</w:pPr>", indent + "</w:pPr>", 1) if "</w:pPr>" in paragraph else paragraph
+            paragraph = _before_section(paragraph, indent)
         xml = xml.replace(found_paragraph.group(0), paragraph, 1)
     return xml
+
+
+def _before_section(paragraph: str, element: str) -> str:
+    """The paragraph with `element` added at the end of its properties, but before the section
+    properties the last paragraph of a section holds (the schema's order)."""
+    if "<w:sectPr" in paragraph:
+        return paragraph.replace("<w:sectPr", element + "<w:sectPr", 1)
+    return paragraph.replace("</w:pPr>", element + "</w:pPr>", 1) if "</w:pPr>" in paragraph else paragraph
 
 
 _TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)
@@ -122,7 +157,7 @@ _ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
 _CELL = re.compile(r"<w:tc>.*?</w:tc>", re.DOTALL)
 _GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"/>')
 _SPAN = re.compile(r'<w:gridSpan w:val="(\d+)"/>')
-_CELL_WIDTH = re.compile(r'<w:tcW w:w="\d+" w:type="dxa"/>')
+_CELL_WIDTH = re.compile(r'<w:tcW (?:w:w="\d+" w:type="dxa"|w:type="dxa" w:w="\d+")/>')  # either order
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z%.,:/\-+]+")
 TABLE_PT = 12  # the GW Table styles' size
 CELL_PADDING_TWIPS = 2 * 108 + 40  # LibreOffice's default cell margins, and a little air

@@ -16,6 +16,7 @@ from docgen.documents.batch import render_many
 from docgen.documents.engine import (
     DEFAULT_LIMITS,
     CompiledTemplate,
+    DocumentProperties,
     RenderLimits,
     TemplateError,
     compile_template,
@@ -66,8 +67,19 @@ def limits_for(workspace: Workspace | None) -> RenderLimits:
     return RenderLimits(settings.render_seconds, int(settings.render_xml_mb * 2**20))
 
 
-def render_docx(template: CompiledTemplate, context: dict[str, Any], limits: RenderLimits = DEFAULT_LIMITS) -> bytes:
-    return render(template, context, post=layout.apply, limits=limits)
+def render_docx(
+    template: CompiledTemplate,
+    context: dict[str, Any],
+    limits: RenderLimits = DEFAULT_LIMITS,
+    properties: DocumentProperties | None = None,
+) -> bytes:
+    return render(template, context, post=layout.apply, limits=limits, properties=properties)
+
+
+def document_properties(kind: Kind, context: dict[str, Any], policy: Policy) -> DocumentProperties:
+    """The document's title (a plaque's: its base name) and the issuing bureau, for docProps and the PDF."""
+    title = context.get("title") or context.get("base_name") or kind.title
+    return DocumentProperties(title=str(title).replace("\n", ""), author=policy.authority.name)
 
 
 @dataclass(frozen=True)
@@ -104,11 +116,14 @@ def render_kind(
     path = template_path(kind.name, workspace)
     outputs = [(out, with_title_lines(kind.name, ctx)) for out, ctx in _outputs(kind, request, contexts)]
     limits = limits_for(workspace)
+    properties = [document_properties(kind, ctx, policy) for _, ctx in outputs]
     if len(outputs) > 1:
-        blobs = render_many(path, [ctx for _, ctx in outputs], limits=limits)
+        blobs = render_many(path, [ctx for _, ctx in outputs], limits=limits, properties=properties)
         return [(out, blob) for (out, _), blob in zip(outputs, blobs, strict=True)]
     template = compiled_template(path)
-    return [(out, render_docx(template, ctx, limits)) for out, ctx in outputs]
+    return [
+        (out, render_docx(template, ctx, limits, props)) for (out, ctx), props in zip(outputs, properties, strict=True)
+    ]
 
 
 def _outputs(kind: Kind, request: Request, contexts: Any) -> list[tuple[Path, dict[str, Any]]]:

@@ -2,8 +2,11 @@
 
 Reads every line of text with its position (poppler's `pdftotext -bbox-layout`) and names what
 GB/T 9704-2012 does not allow: a page holding only the 署名 and 成文日期, a table page without its
-header row, a title line that ends inside a number, text outside the type area, and a line pitch
-other than 22 lines to the type area's height.
+header row, a title line that ends inside a number, text outside the type area, a line pitch
+other than 22 lines to the type area's height, English words in what a bureau sends (codes,
+model numbers, addresses and upper-case abbreviations such as CNC are not words), a 文件 (its
+发文字号 on a line of its own on page 1) whose last page lacks the 版记 at the type area's foot or
+carries a page number, and a plaque that is not one landscape page without a page number.
 """
 
 from __future__ import annotations
@@ -76,10 +79,12 @@ def read_pages(pdf: Path) -> list[Page]:
     return pages
 
 
-def check_pages(pdf: Path, *, table_header: str | None = None, body_grid: bool = True) -> list[str]:
+def check_pages(
+    pdf: Path, *, table_header: str | None = None, body_grid: bool = True, plaque: bool = False
+) -> list[str]:
     """Every problem found, as 'file: page N: what'; [] when the document can be sent as it is.
     `table_header`: a text of the table's header row; `body_grid`: the document is body text on the
-    22-line grid (official documents; not forms)."""
+    22-line grid (official documents; not forms); `plaque`: a 铭牌, one landscape page."""
     pages = read_pages(pdf)
     if not any(page.lines for page in pages):
         return [f"{pdf.name}: no text on any page (a scan?): nothing could be checked"]
@@ -89,8 +94,49 @@ def check_pages(pdf: Path, *, table_header: str | None = None, body_grid: bool =
         *_title_breaks(pages),
         *_outside_type_area(pages),
         *(_line_pitch(pages) if body_grid else []),
+        *_latin_words(pages),
+        *_colophon(pages),
+        *(_plaque(pages) if plaque else []),
     ]
     return [f"{pdf.name}: {p}" for p in problems]
+
+
+_DOC_NUMBER_LINE = re.compile(r"^\S{2,12}〔\d{4}〕\d{1,4}号$")
+_PRINTED = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日印发$")
+
+
+def _colophon(pages: list[Page]) -> list[str]:
+    """A 文件 ends with its 版记 (GB/T 9704 7.4): 印发机关 and 印发日期 followed by 印发, its last line
+    on the type area's foot, on a last page that carries no page number (7.5)."""
+    if not any(_DOC_NUMBER_LINE.match(line.text.replace(" ", "")) for line in pages[0].lines):
+        return []  # not a 文件
+    last = pages[-1]
+    printed = [line for line in last.content() if _PRINTED.search(line.text.replace(" ", ""))]
+    if not printed:
+        return [f"page {last.number}: the last page has no 版记 (印发机关 and 印发日期 followed by 印发)"]
+    problems = []
+    bottom = _type_area(last)[3]
+    if printed[-1].y1 < bottom - TYPE_AREA_MM[1] * MM / LINES_PER_PAGE:
+        problems.append(f"page {last.number}: the 版记 is not on the type area's foot")
+    if len(last.content()) < len(last.lines):
+        problems.append(f"page {last.number}: the 版记 page carries a page number")
+    return problems
+
+
+def _in_colophon(line: Line) -> bool:
+    text = line.text.replace(" ", "")
+    return text.startswith("抄送：") or bool(_PRINTED.search(text))
+
+
+def _plaque(pages: list[Page]) -> list[str]:
+    """A plaque (铭牌) is one landscape page without a page number."""
+    problems = [] if len(pages) == 1 else [f"a plaque on {len(pages)} pages, not one"]
+    for page in pages:
+        if not page.landscape:
+            problems.append(f"page {page.number}: a plaque page in portrait, not landscape")
+        if len(page.content()) < len(page.lines):
+            problems.append(f"page {page.number}: a page number on a plaque")
+    return problems
 
 
 def _lone_signature(pages: list[Page]) -> list[str]:
@@ -159,11 +205,38 @@ def _line_pitch(pages: list[Page]) -> list[str]:
     for page in pages:
         if page.landscape:
             continue
-        body = sorted(line.y0 for line in page.content() if 18 <= line.height < TITLE_MIN_HEIGHT_PT)
+        body = sorted(
+            line.y0
+            for line in page.content()
+            if 18 <= line.height < TITLE_MIN_HEIGHT_PT and not _in_colophon(line)  # the 版记 is 4号, off the grid
+        )
         steps = [b - a for a, b in itertools.pairwise(body) if 0.5 * pitch < b - a < 1.5 * pitch]
         off = [s for s in steps if abs(s - pitch) > 1.0]
         if len(body) > LINES_PER_PAGE:
             problems.append(f"page {page.number}: {len(body)} body lines, more than {LINES_PER_PAGE}")
         elif off:
             problems.append(f"page {page.number}: body lines {off[0]:.1f} pt apart, not {pitch:.1f} (22 lines a page)")
+    return problems
+
+
+# a run of Latin letters standing alone: not part of a code, a model number, an e-mail or web address
+_PRODUCT_NAMES = frozenset({"Excel"})  # the form's instructions name the Excel lists sent with it
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9@._\-/:])[A-Za-z]{2,}(?![A-Za-z0-9@._\-/:])")
+
+
+def latin_words(text: str) -> list[str]:
+    """English words in a text: runs of two or more Latin letters that are not an upper-case
+    abbreviation (CNC, PLC) nor part of a code (credit codes, model numbers like CK6150, e-mail),
+    nor a product's name (Excel)."""
+    return [word for word in _LATIN_WORD.findall(text) if not word.isupper() and word not in _PRODUCT_NAMES]
+
+
+def _latin_words(pages: list[Page]) -> list[str]:
+    """A document the bureau sends is written in Chinese: no English word in it."""
+    problems = []
+    for page in pages:
+        for line in page.content():
+            words = latin_words(line.text)
+            if words:
+                problems.append(f"page {page.number}: English words ({' '.join(words)}) in '{line.text[:30]}'")
     return problems

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from docx.document import Document
+from docx.enum.section import WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -89,47 +90,86 @@ def _attachments(doc: Document) -> None:
     gw.control(doc, "endif")
 
 
-def _tail(doc: Document) -> None:
+def _tail(doc: Document, *, issued: bool = True) -> None:
     gw.signature_block(doc, "{{ signature }}", "{{ date }}")
-    _colophon(doc)
+    if issued:
+        _colophon(doc)
 
 
 def _colophon(doc: Document) -> None:
-    """版记: 抄送 and 印发机关/印发日期 between type-area-wide rules, anchored to the type area's foot."""
-    gw.control(doc, "if colophon")
-    t = doc.add_table(rows=2, cols=2)
+    """版记 (GB/T 9704 7.4): 抄送 if any, then 印发机关 and 印发日期 followed by 印发, between rules as
+    wide as the type area (outer 0.35 mm, middle 0.25 mm), its last line on the type area's foot.
+
+    It is the footer of a last section, a page of its own after the body's last page (7.5 allows
+    a 版记页): an ordinary table in a footer, which Word, WPS and LibreOffice keep (in the PDF and
+    through .odt) at the page's foot whatever the body's length, and which leaves that page no
+    page number. A floating table (tblpPr) at the end of the body was dropped by LibreOffice and
+    pinned nowhere once saved as .odt; a section starting on an even page (the 封四) loses its
+    footer in LibreOffice 7.4, so the 版记 page follows the body whatever its side."""
+    date = doc.paragraphs[-1]
+    doc.add_section(WD_SECTION.NEW_PAGE)
+    breaker = doc.paragraphs[-1]
+    # the body's section ends in the date's own paragraph: an empty one after it could spill onto
+    # a page of its own
+    breaker_ppr = breaker._p.pPr
+    assert breaker_ppr is not None  # add_section put the body's section properties there
+    date._p.get_or_add_pPr().append(breaker_ppr.find(qn("w:sectPr")))
+    breaker._p.getparent().remove(breaker._p)
+    gw.blank(doc)  # the last section's one (empty) line of body
+    last = doc.sections[-1]
+    last.footer_distance = Mm(gw.MARGINS_MM["bottom"])  # the footer's last line on the type area's foot
+    for footer in (last.footer, last.even_page_footer):
+        footer.is_linked_to_previous = False
+        _colophon_table(doc, footer)
+
+
+def _colophon_table(doc: Document, footer: object) -> None:
+    width = gw.TYPE_AREA_MM[0]
+    t = footer.add_table(rows=4, cols=2, width=Mm(width))  # type: ignore[attr-defined]
+    footer.paragraphs[0]._p.getparent().remove(footer.paragraphs[0]._p)  # type: ignore[attr-defined]
     tbl_pr = t._tbl.tblPr
-    anchor = OxmlElement("w:tblpPr")
-    for key, value in (
-        ("w:vertAnchor", "margin"),
-        ("w:tblpYSpec", "bottom"),
-        ("w:horzAnchor", "margin"),
-        ("w:tblpXSpec", "center"),
-    ):
-        anchor.set(qn(key), value)
-    tbl_pr.insert(1, anchor)
-    width = OxmlElement("w:tblW")
-    width.set(qn("w:w"), str(int(gw.TYPE_AREA_MM[0] / 25.4 * 1440)))
-    width.set(qn("w:type"), "dxa")
-    tbl_pr.append(width)
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_w = OxmlElement("w:tblW")
+    tbl_w.set(qn("w:w"), str(int(Mm(width).twips)))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_pr.append(tbl_w)
     borders = OxmlElement("w:tblBorders")
     for edge, size in (("top", "8"), ("bottom", "8"), ("insideH", "4")):  # 0.35 mm outer, 0.25 mm middle
         el = OxmlElement(f"w:{edge}")
         for key, value in (("w:val", "single"), ("w:sz", size), ("w:space", "0"), ("w:color", "000000")):
             el.set(qn(key), value)
         borders.append(el)
-    tbl_pr.append(borders)
-    cc = t.cell(0, 0).merge(t.cell(0, 1))
+    tbl_w.addnext(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    borders.addnext(layout)
+    margins = OxmlElement("w:tblCellMar")  # no cell margins: the rules span exactly the type area
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    layout.addnext(margins)
+    gw.order_table_properties(tbl_pr)
+    half = int(Mm(width).twips) // 2
+    for col in t._tbl.tblGrid.findall(qn("w:gridCol")):
+        col.set(qn("w:w"), str(half))
+    styles = doc.styles
+    for row in t.rows:
+        for cell in row.cells:
+            cell.width = Mm(width / 2)
+            cell.paragraphs[0].style = styles["GW Colophon"]
+    t.cell(0, 0).paragraphs[0].text = "{%tr if colophon.cc %}"
+    cc = t.cell(1, 0).merge(t.cell(1, 1))
     cc.paragraphs[0].text = "抄送：{{ colophon.cc }}。"
-    cc.paragraphs[0].style = doc.styles["GW Colophon"]
     cc.paragraphs[0].paragraph_format.left_indent = Pt(14)
-    left, right = t.cell(1, 0).paragraphs[0], t.cell(1, 1).paragraphs[0]
+    t.cell(2, 0).paragraphs[0].text = "{%tr endif %}"
+    left, right = t.cell(3, 0).paragraphs[0], t.cell(3, 1).paragraphs[0]
     left.text, right.text = "{{ colophon.printed_by }}", "{{ colophon.printed_on }}印发"
-    left.style = right.style = doc.styles["GW Colophon"]
     left.paragraph_format.left_indent = Pt(14)
     right.paragraph_format.right_indent = Pt(14)
     right.alignment = gw._ALIGN["right"]
-    gw.control(doc, "endif")
 
 
 def notice(doc: Document) -> None:
@@ -170,7 +210,7 @@ def publicity(doc: Document) -> None:
         "公示期间，如对公示对象有异议，请以书面形式实名反映，并提供必要的证明材料。",
     )
     loop_paragraphs(doc, "objection_lines")
-    _tail(doc)
+    _tail(doc, issued=False)
 
 
 def revocation(doc: Document) -> None:
@@ -204,13 +244,15 @@ def assessment(doc: Document) -> None:
 
 
 def plaque(doc: Document) -> None:
-    """One landscape page: plaque text, base name, authority and date."""
+    """One landscape page without a page number: plaque text, base name (one line or two, shrunk to
+    fit: titles.plaque_name, layout.fit_plaque), authority and date; 396 pt at most of the 442 pt
+    the type area is high."""
     first = gw.para(doc, "{{ plaque_text }}", "GW Plaque")
-    first.paragraph_format.space_before = Mm(40)
+    first.paragraph_format.space_before = Mm(20)
     name = gw.para(doc, "{{ base_name }}", "GW Plaque Name")
-    name.paragraph_format.space_before = Mm(20)
+    name.paragraph_format.space_before = Mm(15)
     issuer = gw.para(doc, "{{ authority }}", "GW Plaque Small")
-    issuer.paragraph_format.space_before = Mm(30)
+    issuer.paragraph_format.space_before = Mm(25)
     gw.para(doc, "{{ date }}", "GW Plaque Small")
 
 
@@ -395,7 +437,7 @@ KINDS: dict[str, tuple[Callable[[Document], None], bool]] = {
 
 def build_template(kind: str, path: Path) -> None:
     builder, landscape = KINDS[kind]
-    doc = gw.new_document(landscape=landscape)
+    doc = gw.new_document(landscape=landscape, page_numbers=kind != "plaque")
     builder(doc)
     gw.save_reproducibly(doc, path)
 

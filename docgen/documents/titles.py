@@ -65,7 +65,9 @@ def _penalty(lines: list[str]) -> float:
     return penalty
 
 
-def break_title(title: str, names: Iterable[str] = (), *, per_line: float = CHARS_PER_LINE) -> str:
+def break_title(
+    title: str, names: Iterable[str] = (), *, per_line: float = CHARS_PER_LINE, max_lines: int = MAX_LINES
+) -> str:
     """The title with '\\n' where its lines should break (docxtpl writes a line break there)."""
     title = title.replace("\n", "")
     if text_width(title) <= per_line:
@@ -73,7 +75,7 @@ def break_title(title: str, names: Iterable[str] = (), *, per_line: float = CHAR
     spans = protected_spans(title, names, per_line)
     allowed = _allowed(title, spans)
     best: tuple[float, list[str]] | None = None
-    for count in range(2, MAX_LINES + 1):
+    for count in range(2, max_lines + 1):
         for cuts in itertools.combinations(allowed, count - 1):
             bounds = [0, *cuts, len(title)]
             lines = [title[a:b] for a, b in itertools.pairwise(bounds)]
@@ -85,7 +87,7 @@ def break_title(title: str, names: Iterable[str] = (), *, per_line: float = CHAR
         if best is not None:
             return "\n".join(best[1])
     raise BadInputError(
-        f"title: '{title}' does not fit {MAX_LINES} lines of {per_line:g} characters at 2号 without breaking "
+        f"title: '{title}' does not fit {max_lines} lines of {per_line:g} characters at 2号 without breaking "
         "a name or a number; shorten it (give the data file a shorter 'title')"
     )
 
@@ -110,8 +112,30 @@ def names_in(context: object, limit: int = 2000) -> list[str]:
     return found
 
 
+PLAQUE_WIDTH_PT = 225 * 72 / 25.4  # the landscape type area
+PLAQUE_NAME_SIZES = (36, 32, 28, 24, 20)  # pt: the template's size, then smaller ones
+
+
+def plaque_name(name: str, names: Iterable[str] = ()) -> str:
+    """A plaque's base name in one line or two broken by meaning (before its bracket, never inside
+    a name), at the largest size that allows it; layout.fit_plaque sets that size after rendering."""
+    names = list(names)
+    for size in PLAQUE_NAME_SIZES:
+        try:
+            return break_title(name, names, per_line=PLAQUE_WIDTH_PT * 0.96 / size, max_lines=2)
+        except BadInputError:
+            continue
+    raise BadInputError(
+        f"plaque: the base name '{name}' does not fit two lines of the plaque at {PLAQUE_NAME_SIZES[-1]} pt"
+    )
+
+
 def with_title_lines(kind: str, context: dict[str, object]) -> dict[str, object]:
-    """The context with its title broken into lines, for the kinds whose title is a 2号 heading."""
+    """The context with its title broken into lines, for the kinds whose title is a 2号 heading,
+    and a plaque's base name in at most two lines."""
+    if kind == "plaque" and isinstance(context.get("base_name"), str):
+        unit = context.get("unit")
+        return {**context, "base_name": plaque_name(str(context["base_name"]), [unit] if isinstance(unit, str) else [])}
     title = context.get("title")
     if kind not in OFFICIAL_KINDS or not isinstance(title, str) or not title:
         return context

@@ -33,6 +33,12 @@ def all_text(doc: DocumentObject) -> str:
     return "\n".join(lines)
 
 
+def colophon_text(doc: DocumentObject) -> str:
+    """The 版记: the footer of the document's last section, one cell per line."""
+    footer = doc.sections[-1].footer
+    return "\n".join(cell.text for table in footer.tables for row in table.rows for cell in row.cells)
+
+
 def read(path: Path) -> DocumentObject:
     return Document(str(path))
 

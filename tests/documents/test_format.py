@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
+import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -102,3 +105,54 @@ def test_issuer_mark_shrinks_to_one_line(tmp_path: Path) -> None:
     issuer = next(p for p in doc.paragraphs if p.style.name == "GW Issuer")
     size = issuer.runs[0].font.size or doc.styles["GW Issuer"].font.size
     assert size * 15 <= Pt(442)  # 昆山市人力资源和社会保障局文件: 15 characters
+
+
+def _tables(xml: str) -> list[str]:
+    return re.findall(r"<w:tbl>.*?</w:tbl>", xml, re.DOTALL)
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("notice", "kunshan/doc-notice.yaml"),
+        ("summary", "kunshan/doc-summary.yaml"),
+        ("publicity", "hangzhou/doc-publicity.yaml"),
+        ("confirmation", "kunshan/doc-confirmation.yaml"),
+        ("assessment", "hangzhou/doc-assessment.yaml"),
+        ("revocation", "kunshan/doc-revocation.yaml"),
+        ("form", "kunshan/applicant-pass.yaml"),
+    ],
+)
+def test_tables_cells_and_properties_agree_with_what_word_reads(tmp_path: Path, kind: str, data: str) -> None:
+    """Word sizes columns from each cell's tcW, LibreOffice from tblGrid: they agree; a table's
+    properties name each setting once; the document names its title and its bureau, not python-docx
+    or the Word that made python-docx's template; the theme's East Asian language is zh-CN."""
+    extra = ["--policy", "kunshan-2021"] if kind == "form" else []
+    path = make(kind, data, tmp_path / f"{kind}.docx", *extra)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")}
+    for name, xml in parts.items():
+        for table in _tables(xml):
+            props = re.search(r"<w:tblPr>(.*?)</w:tblPr>", table, re.DOTALL)
+            assert props is not None
+            flat = re.sub(r"<w:(tblBorders|tblCellMar)>.*?</w:\1>", r"<w:\1/>", props.group(1), flags=re.DOTALL)
+            tags = re.findall(r"<w:(\w+)[ />]", flat)
+            assert len(tags) == len(set(tags)), (name, tags)
+            grid = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', table)]
+            for row in re.findall(r"<w:tr[ >].*?</w:tr>", table, re.DOTALL):
+                col = 0
+                for cell in re.findall(r"<w:tc>.*?</w:tc>", row, re.DOTALL):
+                    span = int(m.group(1)) if (m := re.search(r'<w:gridSpan w:val="(\d+)"/>', cell)) else 1
+                    width = re.search(r'<w:tcW [^>]*w:w="(\d+)"', cell)
+                    assert width is not None and int(width.group(1)) == sum(grid[col : col + span]), (name, kind)
+                    col += span
+    core, app = parts["docProps/core.xml"], parts["docProps/app.xml"]
+    authority = "杭州市人力资源和社会保障局" if data.startswith("hangzhou") else "昆山市人力资源和社会保障局"
+    assert (
+        f"<dc:creator>{authority}</dc:creator>" in core
+        and f"<cp:lastModifiedBy>{authority}</cp:lastModifiedBy>" in core
+    )
+    title = re.search(r"<dc:title>([^<]+)</dc:title>", core)
+    assert title is not None and "\n" not in title.group(1)
+    assert "python-docx" not in core and "Microsoft" not in app
+    assert 'w:eastAsia="zh-CN"' in re.search(r"<w:themeFontLang[^>]*>", parts["word/settings.xml"]).group(0)  # type: ignore[union-attr]

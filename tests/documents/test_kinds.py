@@ -9,7 +9,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 
 from tests.conftest import REPO, run
-from tests.documents.helpers import all_text, make, paragraphs_with_style, read, squash
+from tests.documents.helpers import all_text, colophon_text, make, paragraphs_with_style, read, squash
 
 SEED = REPO.parent / "shared" / "seeds" / "kunshan-2021-call-for-applications.txt"
 
@@ -132,7 +132,9 @@ def test_assessment_result_has_the_score_sheet(tmp_path: Path) -> None:
     assert ["基础部分：实训管理", "满分25分", "21.5", ""] in rows
     assert rows[-1][-2:] == ["95", "优秀"]
     kunshan = all_text(read(make("assessment", "kunshan/doc-assessment.yaml", tmp_path / "k.docx")))
-    assert "140 < 150" in kunshan and "未达标" in kunshan and "年度绩效考核结果：不合格" in kunshan
+    assert "140人，少于150人" in kunshan and "87人，占140人的62.1%，低于70%" in kunshan
+    assert "未见报送记录" in kunshan and "可撤销其基地资格" in kunshan
+    assert "未达标" in kunshan and "年度绩效考核结果：不合格" in kunshan
 
 
 def test_revocation_cites_reason_confirmation_and_consequences(tmp_path: Path) -> None:
@@ -140,4 +142,5 @@ def test_revocation_cites_reason_confirmation_and_consequences(tmp_path: Path) -
     assert "昆人社发〔2022〕8号" in text and "2022年2月10日" in text
     assert "年度绩效考核不合格或履约评估不合格" in text and "撤销情形第4项" in text
     assert all(word in text for word in ("撤销", "摘除", "向社会公告"))
-    assert re.search(r"抄送：昆山市财政局。", text)
+    colophon = colophon_text(read(tmp_path / "r.docx"))
+    assert re.search(r"抄送：昆山市财政局。", colophon) and "2023年4月18日印发" in colophon

@@ -40,6 +40,8 @@ def test_notice_pdf_embeds_noto_cjk_serif_and_sans(tmp_path: Path) -> None:
     assert not any("DejaVu" in n or "Liberation" in n for n in names), names
     info = subprocess.run(["pdfinfo", str(tmp_path / "n.pdf")], capture_output=True, text=True, check=True).stdout
     assert "595.3" in info and "841.8" in info  # A4 in points
+    assert "Title:           关于开展2021年昆山市高技能人才公共实训基地建设项目申报的通知" in info, info
+    assert "Author:          昆山市人力资源和社会保障局" in info, info
 
 
 def _glyph(image: Image.Image) -> Image.Image:
