@@ -12,19 +12,24 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, expect
 
 from docgen.applicant import load_applicant
 from docgen.samples.scans import page_image, save_pdf
 from docgen.workspace import Workspace
 from tests.intake.helpers import make_form
 from tests.intake.makers import gbk_zip
+from tests.web import test_browser
 from tests.web.conftest import PASSING, log_in
+from tests.web.test_browser import logged_in, shot
 from tests.web.test_http import wait_for
 
 FORM = "精工申报材料/昆山市高技能人才公共实训基地申报表.docx"
 CERTIFICATE = "精工申报材料/师资/王建国-高级技师证书.pdf"
 LICENCE = "精工申报材料/营业执照.pdf"
 SCAN = "精工申报材料/其他/扫描件001.pdf"
+# test_browser's server (a copy of the small year behind waitress) and Chromium, shared as fixtures
+served_root, server, browser = test_browser.served_root, test_browser.server, test_browser.browser
 ALLOWED = {"docgen", "GB", "T", "YYYY", "MM", "DD", "zip", "rar", "eml", "docx", "pdf", "PDF", "OCR", "Word", "Excel"}
 
 
@@ -179,3 +184,49 @@ def form_fields(page: str) -> dict[str, str]:
         chosen = re.search(r"<option selected>([^<]*)</option>", options)
         found[name] = html.unescape(chosen.group(1)) if chosen else ""
     return found
+
+
+# --- in a real browser: the pages photographed at a desk's width and a phone's -----------------------
+
+
+@pytest.mark.slow
+def test_the_plan_and_the_form_in_a_browser(
+    server: str, browser: Browser, sent: dict[str, bytes], tmp_path: Path
+) -> None:
+    package = gbk_zip(tmp_path / "精工申报材料.zip", sent)
+    page = logged_in(browser, server, "clerk")
+    page.goto(f"{server}/?year=2021")
+    page.click("summary:has-text('受理申报')")
+    page.set_input_files("input[name=package]", str(package))
+    page.fill("#receive input[name=revise]", "网页重新受理")
+    page.click("button:has-text('上传并查看受理计划')")
+    expect(page.locator("h1")).to_have_text("受理计划")
+    expect(page.locator("table.plan-files tbody tr")).to_have_count(4)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        shot(page, f"intake-plan-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    page.click("a:has-text('核对/修改申报单位信息')")
+    expect(page.locator("h1")).to_have_text("申报单位信息")
+    expect(page.locator("#live-check")).to_contain_text("符合")
+    rows = page.locator("tbody[data-prefix='p0-t'] tr")
+    expect(rows).to_have_count(3)
+    page.locator("button[data-add-row='tpl-teachers']").first.click()
+    expect(rows).to_have_count(4)
+    page.fill("input[name='p0-t3-name']", "赵敏")
+    page.select_option("select[name='p0-t3-title']", "副高级")
+    page.fill("input[name='u-credit_code']", "123")
+    expect(page.locator("#live-check")).to_contain_text("处要改")
+    page.fill("input[name='u-credit_code']", "91320583MA1KJ88011")
+    expect(page.locator("#live-check")).to_contain_text("符合")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        shot(page, f"intake-form-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.click("button:has-text('保存并返回受理计划')")
+    expect(page.locator("h1")).to_have_text("受理计划")
+    expect(page.locator(".facts")).to_contain_text("网页填写")
+    page.click("button:has-text('取消并删除上传的文件')")
+    expect(page.locator(".flash.ok")).to_contain_text("已取消")
+    page.context.close()
