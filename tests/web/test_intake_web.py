@@ -13,6 +13,8 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, expect
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from docgen.applicant import load_applicant
 from docgen.samples.scans import page_image, save_pdf
@@ -58,8 +60,15 @@ def english_words(page: str) -> list[str]:
 
 
 def upload(client: FlaskClient, files: list[tuple[bytes, str]], **fields: str) -> str:
-    data: dict[str, object] = {"package": [(io.BytesIO(b), name) for b, name in files], "date": "2021-12-12", **fields}
-    response = client.post("/w/ws/y/2021/intake", data=data)
+    data = MultiDict([("date", "2021-12-12"), *fields.items()])
+    for body, name in files:
+        data.add("package", FileStorage(io.BytesIO(body), name))
+    # encoded in memory: the test client puts a large body in a temporary file nobody closes
+    boundary, encoded = encode_multipart(data)
+    response = client.post(
+        "/w/ws/y/2021/intake", data=encoded, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    response.close()
     assert response.status_code == 302, response.data.decode()[:800]
     return response.headers["Location"]
 

@@ -81,9 +81,9 @@ def upload(year: int) -> Any:
         else:  # the form and files: a zip made here, so they are unpacked (and planned) as any package is
             source = Path("package") / FOLDER_NAME
             with zipfile.ZipFile(folder / source, "w") as package:
-                for n, (upload, name) in enumerate(zip(files, names, strict=True)):
+                for n, (each, name) in enumerate(zip(files, names, strict=True)):
                     with package.open(name if name not in names[:n] else f"{n}-{name}", "w") as member:
-                        shutil.copyfileobj(upload.stream, member)
+                        shutil.copyfileobj(each.stream, member)
         meta = {"year": year, "source": source.as_posix(), "received_as": source.name, "date": date.isoformat()}
         meta["revise"] = kept["revise"]
         intake.write_meta(folder, meta)
@@ -95,6 +95,9 @@ def upload(year: int) -> Any:
         _kept(kept)
         flash(intake.without_paths(exc.message, folder), "error")
         return _go(url_for("year.dashboard", year=year) + "#receive")
+    finally:
+        for upload in files:  # a large upload is a temporary file: closed now, not when collected
+            upload.close()
     return _go(url_for("intake.plan", year=year, token=token))
 
 
