@@ -89,6 +89,17 @@ def _prepared(source: Path, package: Package, policy: Policy, assign: dict[str, 
         raise BadInputError(message) from None
     applicant_file = forms[0].path.parent / f"{Path(forms[0].inside).stem}.yaml"
     applicant_file.write_text(applicant_yaml(applicant, [Path(f.inside) for f in [*forms, *lists]]), encoding="utf-8")
+    evidence, filed_as = filed(plan, policy, assign)
+    return Application(applicant_file, evidence, plan, filed_as)
+
+
+def filed(
+    plan: IntakePlan, policy: Policy, assign: Mapping[str, str]
+) -> tuple[list[tuple[str, list[Path]]], dict[str, str]]:
+    """The planned files by the evidence type each goes under (the one chosen in `assign`, else the plan's,
+    else the catch-all for lists and unsorted files), and inside-name -> type. The web uses it on its own
+    when the applicant data came from its form rather than from the package's 申报表."""
+    types = {t.id for t in policy.evidence_types}
     catch_all = next((t for t in CATCH_ALL if t in types), None)
     filed_as: dict[str, str] = {}
     for f in plan.files:
@@ -103,7 +114,7 @@ def _prepared(source: Path, package: Package, policy: Policy, assign: dict[str, 
     grouped: dict[str, list[Path]] = {}
     for f in plan.files:
         grouped.setdefault(filed_as[f.inside], []).append(f.path)
-    return Application(applicant_file, list(grouped.items()), plan, filed_as)
+    return list(grouped.items()), filed_as
 
 
 def _forms(source: Path, plan: IntakePlan) -> list[PlannedFile]:

@@ -96,9 +96,9 @@ def create_app(workspaces: list[Workspace], *, testing: bool = False) -> Flask:
         for key, workspace in site_keys(workspaces).items()
     }
 
-    from docgen.web.views import applicant, archive, files, login, search, year
+    from docgen.web.views import applicant, archive, files, intake, login, search, year
 
-    for module in (login, year, applicant, search, archive, files):
+    for module in (login, year, intake, applicant, search, archive, files):
         app.register_blueprint(module.bp)
 
     @app.url_defaults

@@ -14,6 +14,8 @@ from docgen.cycle.details import Received
 from docgen.cycle.steps import Cycle, Signed
 from docgen.documents.make import export_pdfs
 from docgen.evidence import records
+from docgen.policy_registry import load_policy
+from docgen.web.intake import opened, read_meta
 from docgen.web.jobs import Progress, Work
 from docgen.web.pageview import picture_cache, prepare_pictures
 from docgen.workspace import Workspace
@@ -28,9 +30,21 @@ OUTCOME_ZH = {
 
 
 def receive(workspace: Workspace, params: dict[str, Any], progress: Progress) -> str:
-    """Step 2 with uploaded files: the applicant file and the scans, staged in the job's folder."""
+    """Step 2 with uploaded files: the applicant file and the scans, staged in the job's folder; or an
+    intake (a package, or the form and files, as the clerk confirmed its plan: see web/intake.py)."""
     folder = progress.folder
-    evidence: steps.Evidence = [(type_id, [folder / name for name in names]) for type_id, names in params["evidence"]]
+    if params.get("intake"):
+        policy = load_policy(workspace.settings.policy, workspace)
+        meta = read_meta(folder) or {}
+        with opened(folder, meta, policy, params.get("assign") or {}) as (applicant_file, evidence):
+            return _receive(workspace, params, progress, applicant_file, evidence)
+    evidence = [(type_id, [folder / name for name in names]) for type_id, names in params["evidence"]]
+    return _receive(workspace, params, progress, folder / params["applicant_file"], evidence)
+
+
+def _receive(
+    workspace: Workspace, params: dict[str, Any], progress: Progress, applicant_file: Path, evidence: steps.Evidence
+) -> str:
     progress.total(sum(len(paths) for _, paths in evidence))
 
     def each(result: FileResult, done: int, total: int) -> None:
@@ -46,22 +60,23 @@ def receive(workspace: Workspace, params: dict[str, Any], progress: Progress) ->
     result = steps.receive(
         workspace,
         params["year"],
-        folder / params["applicant_file"],
+        applicant_file,
         evidence,
         Signed(params["by"], dt.date.fromisoformat(params["date"])),
         revise=params.get("revise") or None,
         jobs=2,
         progress=each,
+        received_as=params.get("received_as"),
     )
     received = result.decision.facts_as(Received)
     failed = sum(1 for e in received.evidence if e.outcome == "ocr_failed")
     for note in result.notes:
         progress.note(note)
     filed = {e.code for e in received.evidence if e.code}
-    for folder, record in records(workspace, params["year"], params["code"]):
+    for where, record in records(workspace, params["year"], params["code"]):
         if record.archival_code in filed and record.archive_copy is not None:
             cache = picture_cache(workspace.web_dir, record.archive_copy.sha256)
-            prepare_pictures(folder / record.archive_copy.file, record.pages, cache)
+            prepare_pictures(where / record.archive_copy.file, record.pages, cache)
     summary = f"已受理 {result.decision.unit}（{result.decision.id}），材料 {len(received.evidence)} 份"
     return summary + (f"，其中 {failed} 份识别失败：请在档案页重新识别" if failed else "")
 

@@ -102,10 +102,11 @@ def test_clerk_receives_an_upload_and_runs_the_year(
     files = dict(scans)
 
     page.click("summary:has-text('受理申报')")
+    page.click("summary:has-text('按材料类型分别上传')")
     page.set_input_files("input[name=applicant]", str(SCHOOL))
     page.set_input_files("input[name=ev-teacher_certificates]", [str(p) for p in files["teacher_certificates"]])
     page.set_input_files("input[name=ev-business_licence]", [str(p) for p in files["business_licence"]])
-    page.fill("#receive input[name=date]", "2021-12-11")
+    page.fill("#receive details.older input[name=date]", "2021-12-11")
     page.click("button:has-text('上传并受理')")
     expect(page.locator("h1")).to_contain_text("受理申报：昆山花桥技工学校")
     expect(page.locator("progress").first).to_be_visible()

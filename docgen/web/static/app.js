@@ -55,10 +55,40 @@
     });
   }
 
+  // The applicant form's tables: a row or a project added from its <template>, numbered after the last;
+  // removed by its own button. The live check (htmx) hears "rows-changed".
+  function entryRows() {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-add-row], button[data-add-project], button[data-remove]");
+      if (!button) { return; }
+      event.preventDefault();
+      if (button.hasAttribute("data-remove")) {
+        var gone = button.closest(button.getAttribute("data-remove"));
+        if (gone) { gone.remove(); }
+      } else if (button.hasAttribute("data-add-row")) {
+        var body = button.previousElementSibling.querySelector("tbody");
+        var n = Number(body.getAttribute("data-next"));
+        var html = document.getElementById(button.getAttribute("data-add-row")).innerHTML;
+        body.insertAdjacentHTML("beforeend", html.split("__PREFIX__").join(body.getAttribute("data-prefix") + n + "-"));
+        body.setAttribute("data-next", String(n + 1));
+        var first = body.lastElementChild.querySelector("input, select");
+        if (first) { first.focus(); }
+      } else {
+        var list = document.getElementById("projects");
+        var i = Number(list.getAttribute("data-next"));
+        var tpl = document.getElementById(button.getAttribute("data-add-project")).innerHTML;
+        list.insertAdjacentHTML("beforeend", tpl.split("__I__").join(String(i)));
+        list.setAttribute("data-next", String(i + 1));
+      }
+      document.body.dispatchEvent(new Event("rows-changed"));
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     placeBoxes(document);
     focusStrips(document);
     document.querySelectorAll("form[data-upload]").forEach(uploadWithProgress);
+    if (document.getElementById("applicant-form")) { entryRows(); }
   });
   document.addEventListener("htmx:afterSwap", function (e) { placeBoxes(e.target); focusStrips(e.target); });
 })();

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.datastructures import FileStorage
 
 from archive import RejectedFile, identify, lock_holder, safe_filename
@@ -119,6 +119,7 @@ def dashboard() -> Any:
         bases=sorted(cycle.standing.bases.values(), key=lambda b: (b.year, b.unit)),
         jobs=g.site.jobs.recent(8),
         today=dt.date.today().isoformat(),
+        kept=session.pop("receive_kept", {}),
     )
 
 
