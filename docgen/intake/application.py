@@ -10,6 +10,7 @@ catch-all type (其他材料) where it has one, and the plan says so.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -58,11 +59,15 @@ def open_application(
     if source.suffix.lower() in YAML_SUFFIXES:
         yield Application(source)
         return
-    with open_package(source, workdir=workdir) as package:
-        yield _prepared(source, package, policy, dict(assign or {}))
+    with (
+        open_package(source, workdir=workdir) as package,
+        tempfile.TemporaryDirectory(prefix="docgen-applicant-", dir=workdir) as own,
+    ):
+        # the applicant file goes in a folder of its own: a folder given as the package is the clerk's
+        yield _prepared(source, package, policy, dict(assign or {}), Path(own))
 
 
-def _prepared(source: Path, package: Package, policy: Policy, assign: dict[str, str]) -> Application:
+def _prepared(source: Path, package: Package, policy: Policy, assign: dict[str, str], own: Path) -> Application:
     plan = plan_files(package, policy)
     types = {t.id for t in policy.evidence_types}
     for inside, type_id in assign.items():
@@ -87,7 +92,7 @@ def _prepared(source: Path, package: Package, policy: Policy, assign: dict[str, 
         for path, shown in where.items():
             message = message.replace(path, shown)
         raise BadInputError(message) from None
-    applicant_file = forms[0].path.parent / f"{Path(forms[0].inside).stem}.yaml"
+    applicant_file = own / f"{Path(forms[0].inside).stem}.yaml"
     applicant_file.write_text(applicant_yaml(applicant, [Path(f.inside) for f in [*forms, *lists]]), encoding="utf-8")
     evidence, filed_as = filed(plan, policy, assign)
     return Application(applicant_file, evidence, plan, filed_as)

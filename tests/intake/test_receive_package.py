@@ -112,3 +112,16 @@ def test_a_package_that_cannot_be_received_says_why_in_one_line_and_changes_noth
     wrong = run("-w", opened, "receive", gbk_zip(tmp_path / "p.zip", sent), "--file-as", "无此文件.pdf=other")
     assert_one_line_error(wrong, "无此文件.pdf", "没有这个文件")
     assert snapshot(opened) == before
+
+
+def test_a_folder_is_received_and_left_as_it_was(opened: Path, sent: dict[str, bytes], tmp_path: Path) -> None:
+    folder = tmp_path / "收到的材料"
+    for name, data in sent.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    before = snapshot(folder)
+    ok("-w", opened, "receive", folder / "精工申报材料", "--dry-run")
+    ok("-w", opened, "receive", folder / "精工申报材料")
+    assert snapshot(folder) == before  # nothing written into the clerk's folder
+    code = load_applicant(PASSING).credit_code
+    assert (opened / "applicants" / "2021" / f"{code}.yaml").is_file()
