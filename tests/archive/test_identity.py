@@ -115,7 +115,7 @@ def test_relink_moves_a_units_documents_under_its_credit_code(filed_by_name: Pat
     assert run("-w", ws, "index", "check").exit_code == 0
     hits = searched(ws, CODE)
     assert hits == searched(ws, NAME) and len(hits) == 2
-    assert all(Path(path).is_file() and f"/{CODE}/" in path for _, _, path in hits), hits
+    assert all((ws / path).is_file() and f"/{CODE}/" in path for _, _, path in hits), hits  # relative to the workspace
 
 
 def test_relink_refusals_change_nothing(filed_by_name: Path, tmp_path: Path) -> None:
@@ -153,7 +153,7 @@ def test_relink_killed_at_any_moment_is_completed_by_running_it_again(
     assert not (ws / "archive" / ".relink.json").exists()
     assert run("-w", ws, "archive", "verify").exit_code == 0
     assert run("-w", ws, "index", "check").exit_code == 0
-    assert all(Path(path).is_file() for _, _, path in searched(ws, CODE))
+    assert all((ws / path).is_file() for _, _, path in searched(ws, CODE))
 
 
 def test_a_review_says_which_evidence_type_is_missing(filed_by_name: Path) -> None:
