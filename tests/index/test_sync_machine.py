@@ -16,7 +16,15 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 from whoosh import index as whoosh_index
 
 from index.errors import BadQuery
@@ -105,6 +113,27 @@ class IndexFollowsItsSource(RuleBasedStateMachine):
         for doc in [d for d in self.source if d.startswith(f"{year}/{applicant}/")]:
             del self.source[doc]
         self._sync()
+
+    @initialize(target=documents, seed=st.integers(0, 10**6))
+    def a_document_read_again_several_times(self, seed: int) -> str:
+        """Every sequence starts where the ordinary receipt left the index: one document indexed again a
+        few times by separate delete and add commits, which Whoosh merges into a segment of no
+        documents (the case that made every search answer "damaged")."""
+        doc = self.ingest(2021, "91320583MA1KJ88011", 1, seed)
+        for _ in range(5):
+            self.full_comparison(doc)
+        return doc
+
+    @rule(doc=documents)
+    def full_comparison(self, doc: str) -> None:
+        """The index brought in line by comparing every page (`update`, as before `sync`), one document's
+        pages replaced: separate delete and add commits, which Whoosh merges into segments of no documents."""
+        if doc not in self.source or not self.source[doc][1]:
+            return
+        pages = [p for _, listed in self.source.values() for p in listed]
+        self.index.update(pages, replace={self.source[doc][1][0].archival_code})
+        segments = whoosh_index.open_dir(str(self.index.folder))._segments()
+        MET["empty segment"] += sum(1 for s in segments if s.doc_count_all() == 0)
 
     @rule()
     def rebuild(self) -> None:
