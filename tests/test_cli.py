@@ -115,4 +115,7 @@ def test_the_main_job_in_full(tmp_path: Path) -> None:
     # the passing applicant's certificates were scanned, OCR'd and are found by a reviewer's search
     assert re.search(r"search 高级技师: [1-9]\d* pages \(KSRSJ-WS·2021-D30-", result.output)
     assert re.search(r"search CK6150: [1-9]\d* pages", result.output)
-    assert "32 documents written" in result.output
+    assert "36 documents written" in result.output  # 32, and the two Excel lists each call now issues
+    for programme in ("kunshan-2021", "hangzhou-2024"):
+        lists = sorted(p.name for p in (tmp_path / "sample" / programme / "output").glob("*/1-open/*.xlsx"))
+        assert lists == ["附件-师资名单.xlsx", "附件-设备清单.xlsx"], (programme, lists)
