@@ -91,25 +91,26 @@ def run_engine(engine: str, folder: str, pages: list[tuple[str, list[str], list[
         texts = {}
         for item, record in archive.records(2021):
             texts[record.original.name] = "\n".join((item / f).read_text(encoding="utf-8") for f in record.page_files)
-        errors, fields, found, review = 0.0, 0, 0, 0
-        truth_chars = 0
-        for path, lines, wanted in pages:
-            text = texts.get(Path(path).name, "")
-            truth = "".join(lines)
-            errors += character_error_rate(truth, text) * len(compact(truth))
-            truth_chars += len(compact(truth))
-            fields += len(wanted)
-            found += sum(1 for w in wanted if compact(w) in compact(text))
         review = len(summary.needing_review())
     return {
-        "cer": errors / truth_chars,
-        "fields": fields,
-        "found": found,
+        **scored(pages, {path: texts.get(Path(path).name, "") for path, _, _ in pages}),
         "pages_per_min": len(pages) / seconds * 60,
         "seconds": seconds,
         "review": review,
         "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
+
+
+def scored(pages: list[tuple[str, list[str], list[str]]], texts: dict[str, str]) -> dict[str, float]:
+    """Character error rate against what was rendered, and the fields read exactly, over all pages."""
+    errors, fields, found, truth_chars = 0.0, 0, 0, 0
+    for path, lines, wanted in pages:
+        text, truth = texts[path], "".join(lines)
+        errors += character_error_rate(truth, text) * len(compact(truth))
+        truth_chars += len(compact(truth))
+        fields += len(wanted)
+        found += sum(1 for w in wanted if compact(w) in compact(text))
+    return {"cer": errors / truth_chars, "fields": fields, "found": found}
 
 
 def run_plain(folder: str, pages: list[tuple[str, list[str], list[str]]]) -> dict[str, float]:
@@ -121,25 +122,18 @@ def run_plain(folder: str, pages: list[tuple[str, list[str], list[str]]]) -> dic
     from archive.ppocr import engine
 
     ocr = engine()
-    errors, fields, found, truth_chars = 0.0, 0, 0, 0
+    texts = {}
     started = time.perf_counter()
-    for path, lines, wanted in pages:
+    for path, _, _ in pages:
         if path.endswith(".pdf"):
             picture = pypdfium2.PdfDocument(path)[0].render(scale=200 / 72).to_pil().convert("RGB")
         else:
             picture = Image.open(path).convert("RGB")
         result, _ = ocr(np.ascontiguousarray(np.asarray(picture)[:, :, ::-1]))
-        text = "\n".join(str(t) for _, t, _ in result or [])
-        truth = "".join(lines)
-        errors += character_error_rate(truth, text) * len(compact(truth))
-        truth_chars += len(compact(truth))
-        fields += len(wanted)
-        found += sum(1 for w in wanted if compact(w) in compact(text))
+        texts[path] = "\n".join(str(t) for _, t, _ in result or [])
     seconds = time.perf_counter() - started
     return {
-        "cer": errors / truth_chars,
-        "fields": fields,
-        "found": found,
+        **scored(pages, texts),
         "pages_per_min": len(pages) / seconds * 60,
         "seconds": seconds,
         "review": 0,
