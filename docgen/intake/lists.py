@@ -35,6 +35,7 @@ from docgen.intake import schema
 from docgen.intake.draft import Draft, Place
 from docgen.intake.form import Row, put_row
 from docgen.intake.schema import FormField, squash
+from docgen.intake.wordxml import file_head
 from docgen.policy import Policy
 
 EQUIPMENT_FILE = "附件-设备清单.xlsx"
@@ -309,16 +310,7 @@ def _project_of(
 
 def _sheets(path: Path) -> Iterator[tuple[str, list[tuple[int, list[Any]]]]]:
     """Each sheet's name and its rows (row number as Excel shows it, values)."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except FileNotFoundError:
-        raise BadInputError(f"{path}：没有这个文件") from None
-    except IsADirectoryError:
-        raise BadInputError(f"{path}：这是文件夹，不是 Excel 文件") from None
-    if size > MAX_LIST_BYTES:
-        raise BadInputError(f"{path}：文件有 {size / 2**20:.0f} MB，清单不应超过 {MAX_LIST_BYTES // 2**20} MB")
+    head = file_head(path, MAX_LIST_BYTES, "清单", " Excel ")
     if head.startswith(b"PK") and path.suffix.lower() in (".xlsx", ".xlsm"):
         yield from _openpyxl_sheets(path)
     elif head.startswith(b"PK") or head.startswith(b"\xd0\xcf\x11\xe0"):

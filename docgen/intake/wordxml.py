@@ -93,17 +93,24 @@ def read_body(path: Path) -> list[Block]:
     return list(_blocks(_body(path)))
 
 
-def _body(path: Path) -> etree._Element:
+def file_head(path: Path, limit: int, noun: str, kind: str) -> bytes:
+    """The first bytes of a file a clerk named (to tell its format), refused in one line when it is
+    missing, a folder, or larger than `limit` bytes. `noun`: what it should be (申报表, 清单); `kind`:
+    the kind of file (申报表, Excel), for the folder message."""
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BadInputError(f"{path}：文件有 {size / 2**20:.0f} MB，申报表不应超过 {MAX_FILE_BYTES // 2**20} MB")
+        if size > limit:
+            raise BadInputError(f"{path}：文件有 {size / 2**20:.0f} MB，{noun}不应超过 {limit // 2**20} MB")
         with path.open("rb") as handle:
-            head = handle.read(8)
+            return handle.read(8)
     except FileNotFoundError:
         raise BadInputError(f"{path}：没有这个文件") from None
     except IsADirectoryError:
-        raise BadInputError(f"{path}：这是文件夹，不是申报表文件") from None
+        raise BadInputError(f"{path}：这是文件夹，不是{kind}文件") from None
+
+
+def _body(path: Path) -> etree._Element:
+    head = file_head(path, MAX_FILE_BYTES, "申报表", "申报表")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise BadInputError(
             f"{path}：这是旧版 Word/WPS 格式（.doc 或 .wps），请在 Word 或 WPS 里“另存为” .docx 后再导入"
