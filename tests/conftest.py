@@ -24,6 +24,18 @@ def run(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args], prog_name="docgen")
 
 
+def ok(*args: str | Path) -> str:
+    """A command that must succeed: its output (the whole output and errors shown when it does not)."""
+    result = run(*args)
+    assert result.exit_code == 0, result.output + result.stderr
+    return result.output
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` with its content (the lock files aside): to show a refusal changed nothing."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name != ".lock"}
+
+
 def write_yaml(path: Path, data: Any) -> Path:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -23,15 +23,9 @@ from docgen import backup
 from docgen.samples.scans import text_pdf_page
 from docgen.users import add_user
 from docgen.workspace import open_workspace
-from tests.conftest import EXAMPLES, REPO, assert_one_line_error, run
+from tests.conftest import EXAMPLES, REPO, assert_one_line_error, ok, run
 
 LEFT_OUT = ("web/cache/pages/0a1b/0001.jpg", "web/uploads/20240101-job/scan.pdf", "web/secret", "archive/.staging/x/y")
-
-
-def ok(*args: object) -> str:
-    result = run(*[str(a) for a in args])
-    assert result.exit_code == 0, (result.output, result.stderr)
-    return result.output
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import yaml
 
 from docgen.applicant import load_applicant
 from docgen.samples.scans import page_image, save_pdf
-from tests.conftest import EXAMPLES, assert_one_line_error, run
+from tests.conftest import EXAMPLES, assert_one_line_error, ok, run, snapshot
 
 KS = EXAMPLES / "kunshan"
 HZ = EXAMPLES / "hangzhou"
@@ -24,17 +24,6 @@ def text_of(path: Path) -> str:
     parts = [p.text for p in document.paragraphs]
     parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join(parts)
-
-
-def ok(*args: object) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, result.output + result.stderr
-    return result.output
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of a workspace with its content (the lock files aside)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name != ".lock"}
 
 
 @pytest.fixture(scope="module")

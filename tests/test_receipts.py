@@ -15,18 +15,12 @@ from pathlib import Path
 import pytest
 
 from docgen.samples.scans import page_image, save_pdf
-from tests.conftest import EXAMPLES, run
+from tests.conftest import EXAMPLES, ok, run
 
 pytestmark = pytest.mark.slow
 DOCGEN = str(Path(sys.executable).with_name("docgen"))
 TEACHERS = EXAMPLES / "kunshan" / "applicant-teachers.yaml"
 CODE = "12320583MA1KJ8803C"  # the credit code in applicant-teachers.yaml
-
-
-def ok(*args: object) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, result.output + result.stderr
-    return result.output
 
 
 def status(ws: Path) -> dict[str, object]:

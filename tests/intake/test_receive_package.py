@@ -12,22 +12,12 @@ import yaml
 
 from docgen.applicant import load_applicant
 from docgen.samples.scans import page_image, save_pdf
-from tests.conftest import EXAMPLES, assert_one_line_error, run
+from tests.conftest import EXAMPLES, assert_one_line_error, ok, run, snapshot
 from tests.intake.helpers import make_form
 from tests.intake.makers import email_with, gbk_zip
 
 pytestmark = pytest.mark.slow
 PASSING = EXAMPLES / "kunshan" / "applicant-pass.yaml"
-
-
-def ok(*args: object) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, result.output + result.stderr
-    return result.output
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.name != ".lock"}
 
 
 @pytest.fixture(scope="module")
