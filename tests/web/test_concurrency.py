@@ -132,17 +132,19 @@ def served(small_year: Year, tmp_path: Path) -> Iterator[Server]:
 
 
 def test_twenty_notes_at_once_from_two_reviewers_are_all_kept(served: Server) -> None:
+    # a session each (the two reviewers logged in on ten PCs each): a page's flash lives in its session's
+    # cookie, so requests racing in one session could show each other's flashes
     people = []
-    for name in ("reviewer", "reviewer2"):
+    for n in range(20):
         person = Browser(served.base)
-        person.log_in(name)
+        person.log_in(("reviewer", "reviewer2")[n % 2])
         person.get(f"/y/2021/a/{CODE}")
         people.append(person)
     start, answers = threading.Barrier(20), []
 
     def post(n: int) -> None:
         start.wait()
-        answers.append(people[n % 2].post(f"/y/2021/a/{CODE}/note", {"text": f"并发审核意见第{n}条"}))
+        answers.append(people[n].post(f"/y/2021/a/{CODE}/note", {"text": f"并发审核意见第{n}条"}))
 
     threads = [threading.Thread(target=post, args=(n,)) for n in range(20)]
     for t in threads:
